@@ -1,0 +1,41 @@
+/*
+ * alloc.c — the allocator hooks. Set once before use (like libdeflate's
+ * libdeflate_set_memory_allocator); every allocation of the library and of the
+ * backends that accept custom allocators goes through them.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "codec_internal.h"
+
+static _Atomic(s4c_malloc_fn) user_malloc = NULL;
+static _Atomic(s4c_free_fn) user_free = NULL;
+
+void s4c_set_memory_allocator(s4c_malloc_fn malloc_fn, s4c_free_fn free_fn) {
+    if (!malloc_fn || !free_fn) malloc_fn = NULL, free_fn = NULL;
+    atomic_store(&user_malloc, malloc_fn);
+    atomic_store(&user_free, free_fn);
+}
+
+s4c_malloc_fn s4c_current_malloc(void) {
+    s4c_malloc_fn f = atomic_load(&user_malloc);
+    return f ? f : malloc;
+}
+
+s4c_free_fn s4c_current_free(void) {
+    s4c_free_fn f = atomic_load(&user_free);
+    return f ? f : free;
+}
+
+void *s4c_malloc(size_t size) { return s4c_current_malloc()(size ? size : 1); }
+
+void *s4c_calloc(size_t n, size_t size) {
+    if (size && n > SIZE_MAX / size) return NULL;
+    void *p = s4c_malloc(n * size);
+    if (p) memset(p, 0, n * size);
+    return p;
+}
+
+void s4c_free(void *p) {
+    if (p) s4c_current_free()(p);
+}
