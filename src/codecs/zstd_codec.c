@@ -1,0 +1,529 @@
+/*
+ * zstd_codec.c — the cpu-zstd (S4 id 1) and cpu-zstd-dict (S4 id 8) kinds.
+ *
+ * Why it looks the way it does (docs/codecs/zstd.md has the long form):
+ * - S4's encoder is the zstd crate's stream encoder: the whole input goes in
+ *   with ZSTD_e_continue, then ZSTD_e_end until it returns 0. That call
+ *   pattern never pledges a source size, so frames carry no content size and
+ *   no checksum; ZSTD_compress() would change the frame header. Empty input is
+ *   the exception: the first call is e_end, which pledges 0. We keep the
+ *   pattern and only add ZSTD_c_stableInBuffer/stableOutBuffer, which skip the
+ *   internal copies; tests/c/test_zstd.c checks the bytes stay identical.
+ * - S4 decodes with the crate's streaming reader (window log max 27, every
+ *   concatenated or skippable frame, "incomplete frame" when the input ends
+ *   inside one). The reference one-shot decode is that loop; the fast path
+ *   runs the same streaming decoder with ZSTD_d_stableOutBuffer straight into
+ *   the caller's buffer, and anything but a clean finish reruns the reference
+ *   path, so errors and the too-small-destination answer are always the
+ *   reference ones.
+ * - Both kinds share everything but construction: cpu-zstd-dict refuses an
+ *   empty dictionary and loads the one it is given into every context.
+ */
+#define ZSTD_STATIC_LINKING_ONLY /* stable buffers, custom allocators, by-reference dicts */
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "../core/codec_internal.h"
+
+#define ZSTD_LEVEL_DEFAULT 3
+#define ZSTD_LEVEL_MIN 1
+#define ZSTD_LEVEL_MAX 22
+#define ZSTD_WINDOW_LOG_MAX 27 /* S4's reader: libzstd's default limit */
+#define ZDICT_MAGIC 0xEC30A437u
+
+/* ------------------------------------------------------------ shared helpers */
+
+static void *zstd_alloc(void *opaque, size_t size) {
+    (void)opaque;
+    return s4c_malloc(size);
+}
+
+static void zstd_release(void *opaque, void *p) {
+    (void)opaque;
+    s4c_free(p);
+}
+
+static const ZSTD_customMem zstd_mem = {zstd_alloc, zstd_release, NULL};
+
+/* S4 clamps to 1..=22 and maps 0 and negatives to 1, not to zstd's default. */
+static int zstd_clamp_level(int level) {
+    if (level == S4C_LEVEL_DEFAULT) return ZSTD_LEVEL_DEFAULT;
+    if (level < ZSTD_LEVEL_MIN) return ZSTD_LEVEL_MIN;
+    if (level > ZSTD_LEVEL_MAX) return ZSTD_LEVEL_MAX;
+    return level;
+}
+
+static int is_zdict(const void *dict, size_t size) {
+    return size >= 4 && s4c_load_le32(dict) == ZDICT_MAGIC;
+}
+
+/* The status a libzstd decoder error maps to; the message is always the
+ * libzstd name (S4 shows ZSTD_getErrorName text). */
+static s4c_status zstd_decode_status(size_t ret) {
+    switch (ZSTD_getErrorCode(ret)) {
+    case ZSTD_error_prefix_unknown: return S4C_ERROR_UNKNOWN_FORMAT;
+    case ZSTD_error_dictionary_wrong:
+    case ZSTD_error_dictionary_corrupted: return S4C_ERROR_DICTIONARY_MISMATCH;
+    case ZSTD_error_checksum_wrong: return S4C_ERROR_CHECKSUM_MISMATCH;
+    case ZSTD_error_frameParameter_windowTooLarge:
+    case ZSTD_error_frameParameter_unsupported: return S4C_ERROR_UNSUPPORTED;
+    case ZSTD_error_memory_allocation: return S4C_ERROR_OUT_OF_MEMORY;
+    case ZSTD_error_dstSize_tooSmall: return S4C_ERROR_DST_TOO_SMALL;
+    default: return S4C_ERROR_CORRUPT_DATA;
+    }
+}
+
+static s4c_status zstd_decode_fail(size_t ret, s4c_error_detail *d) {
+    return s4c_fail(d, zstd_decode_status(ret), "%s", ZSTD_getErrorName(ret));
+}
+
+/*
+ * libzstd reports a ZDICT dictionary whose tables do not parse as an
+ * allocation failure (the DDict/CDict constructor returns NULL); name it.
+ */
+static const char *dict_load_error(const void *dict, size_t size, size_t ret) {
+    return is_zdict(dict, size) ? "Dictionary is corrupted" : ZSTD_getErrorName(ret);
+}
+
+static s4c_status decoder_dict_fail(const void *dict, size_t size, size_t ret,
+                                    s4c_error_detail *d) {
+    s4c_status st = is_zdict(dict, size) ? S4C_ERROR_DICTIONARY_MISMATCH : zstd_decode_status(ret);
+    return s4c_fail(d, st, "%s", dict_load_error(dict, size, ret));
+}
+
+static ZSTD_CCtx *new_cctx(int level, int stable_buffers) {
+    ZSTD_CCtx *cctx = ZSTD_createCCtx_advanced(zstd_mem);
+    if (!cctx) return NULL;
+    size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+    if (!ZSTD_isError(r) && stable_buffers) {
+        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableInBuffer, 1);
+        if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableOutBuffer, 1);
+    }
+    if (ZSTD_isError(r)) {
+        ZSTD_freeCCtx(cctx);
+        return NULL;
+    }
+    return cctx;
+}
+
+static ZSTD_DCtx *new_dctx(void) {
+    ZSTD_DCtx *dctx = ZSTD_createDCtx_advanced(zstd_mem);
+    if (dctx && ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax,
+                                                    ZSTD_WINDOW_LOG_MAX))) {
+        ZSTD_freeDCtx(dctx);
+        return NULL;
+    }
+    return dctx;
+}
+
+/* ------------------------------------------------------- streaming decoder */
+
+/*
+ * The decoder state machine shared by the streaming API and the one-shot
+ * reference path. libzstd's return value says "frame finished" only on the
+ * call that finishes it, so the boundary is tracked here.
+ */
+typedef struct zstd_decoder {
+    ZSTD_DCtx *dctx;
+    void *dict_copy; /* streaming decoders own a copy of the dictionary */
+    int single_frame;
+    int at_frame_end;     /* at a frame boundary with every byte flushed */
+    int finished;         /* single-frame mode: the first frame has ended */
+    int may_hold_output;  /* the last call filled the output: libzstd may hold more */
+    size_t last_hint;
+} zstd_decoder;
+
+static void zdec_restart(zstd_decoder *z) {
+    z->at_frame_end = 0; /* S4: an empty payload is an incomplete frame */
+    z->finished = 0;
+    z->may_hold_output = 0;
+    z->last_hint = ZSTD_FRAMEHEADERSIZE_PREFIX(ZSTD_f_zstd1);
+}
+
+/*
+ * Decodes until the input is used up, the output is full, or (single-frame
+ * mode) the first frame ends. Never calls libzstd when it cannot progress, so
+ * its no-forward-progress counter never trips on a caller's idle calls.
+ */
+static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *out,
+                            size_t *hint, s4c_error_detail *d) {
+    static const uint8_t no_input = 0;
+    uint8_t no_output = 0;
+    while (!z->finished) {
+        size_t in_left = in->size - in->pos, out_left = out->size - out->pos;
+        if (in_left == 0 && (out_left == 0 || !z->may_hold_output)) break;
+        if (out_left == 0 && z->may_hold_output) break;
+        ZSTD_inBuffer zin = {in->src ? in->src : &no_input, in->size, in->pos};
+        ZSTD_outBuffer zout = {out->dst ? out->dst : &no_output, out->size, out->pos};
+        size_t r = ZSTD_decompressStream(z->dctx, &zout, &zin);
+        int progress = zin.pos != in->pos || zout.pos != out->pos;
+        in->pos = zin.pos;
+        out->pos = zout.pos;
+        if (ZSTD_isError(r)) return zstd_decode_fail(r, d);
+        if (r == 0) {
+            z->at_frame_end = 1;
+            z->may_hold_output = 0;
+            z->finished = z->single_frame;
+            continue;
+        }
+        z->may_hold_output = zout.pos == zout.size;
+        z->last_hint = r;
+        if (progress) z->at_frame_end = 0;
+        if (!progress) break;
+    }
+    *hint = z->at_frame_end ? 0 : z->last_hint;
+    return S4C_OK;
+}
+
+static void zstd_decoder_free(void *impl) {
+    zstd_decoder *z = impl;
+    if (!z) return;
+    ZSTD_freeDCtx(z->dctx);
+    s4c_free(z->dict_copy);
+    s4c_free(z);
+}
+
+static s4c_status decoder_create_common(const s4c_decoder_options *o, int need_dict,
+                                        void **impl, s4c_error_detail *d) {
+    const void *dict = o ? o->dict : NULL;
+    size_t dict_size = dict && o ? o->dict_size : 0;
+    if (need_dict && !dict_size)
+        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
+                        "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
+                        "decoder");
+    zstd_decoder *z = s4c_calloc(1, sizeof(*z));
+    if (!z) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    z->single_frame = o && o->single_frame;
+    z->dctx = new_dctx();
+    if (z->dctx && dict_size) {
+        z->dict_copy = s4c_malloc(dict_size);
+        if (z->dict_copy) {
+            memcpy(z->dict_copy, dict, dict_size);
+            size_t r = ZSTD_DCtx_loadDictionary_byReference(z->dctx, z->dict_copy, dict_size);
+            if (ZSTD_isError(r)) {
+                zstd_decoder_free(z);
+                return decoder_dict_fail(dict, dict_size, r, d);
+            }
+        }
+    }
+    if (!z->dctx || (dict_size && !z->dict_copy)) {
+        zstd_decoder_free(z);
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    zdec_restart(z);
+    *impl = z;
+    return S4C_OK;
+}
+
+static s4c_status zstd_decoder_create(const s4c_decoder_options *o, void **impl,
+                                      s4c_error_detail *d) {
+    return decoder_create_common(o, 0, impl, d);
+}
+
+static s4c_status zstd_dict_decoder_create(const s4c_decoder_options *o, void **impl,
+                                           s4c_error_detail *d) {
+    return decoder_create_common(o, 1, impl, d);
+}
+
+static s4c_status zstd_decoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
+                                      size_t *hint, s4c_error_detail *d) {
+    return zdec_step(impl, in, out, hint, d);
+}
+
+static s4c_status zstd_decoder_finish(void *impl) {
+    const zstd_decoder *z = impl;
+    return z->at_frame_end ? S4C_OK : S4C_ERROR_TRUNCATED_INPUT;
+}
+
+static s4c_status zstd_decoder_reset(void *impl) {
+    zstd_decoder *z = impl;
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only); /* keeps the dictionary */
+    zdec_restart(z);
+    return S4C_OK;
+}
+
+/* ------------------------------------------------------- streaming encoder */
+
+static s4c_status encoder_create_common(int level, const void *dict, size_t dict_size,
+                                        void **impl, s4c_error_detail *d) {
+    ZSTD_CCtx *cctx = new_cctx(level, 0);
+    if (!cctx) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (dict_size) {
+        size_t r = ZSTD_CCtx_loadDictionary(cctx, dict, dict_size); /* auto, by copy */
+        if (ZSTD_isError(r)) {
+            ZSTD_freeCCtx(cctx);
+            return s4c_fail(d, S4C_ERROR_BACKEND, "%s", dict_load_error(dict, dict_size, r));
+        }
+    }
+    *impl = cctx;
+    return S4C_OK;
+}
+
+static s4c_status zstd_encoder_create(const s4c_codec_options *o, int level, const void *dict,
+                                      size_t dict_size, void **impl, s4c_error_detail *d) {
+    (void)o, (void)dict, (void)dict_size; /* cpu-zstd never loads a dictionary */
+    return encoder_create_common(level, NULL, 0, impl, d);
+}
+
+static s4c_status zstd_dict_encoder_create(const s4c_codec_options *o, int level,
+                                           const void *dict, size_t dict_size, void **impl,
+                                           s4c_error_detail *d) {
+    (void)o;
+    if (!dict || !dict_size)
+        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
+                        "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
+                        "codec");
+    return encoder_create_common(level, dict, dict_size, impl, d);
+}
+
+static s4c_status zstd_encoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
+                                      s4c_flush_mode mode, size_t *pending) {
+    static const uint8_t no_input = 0;
+    uint8_t no_output = 0;
+    static const ZSTD_EndDirective directive[] = {ZSTD_e_continue, ZSTD_e_flush, ZSTD_e_end};
+    ZSTD_inBuffer zin = {in->src ? in->src : &no_input, in->size, in->pos};
+    ZSTD_outBuffer zout = {out->dst ? out->dst : &no_output, out->size, out->pos};
+    size_t r = ZSTD_compressStream2(impl, &zout, &zin, directive[mode]);
+    in->pos = zin.pos;
+    out->pos = zout.pos;
+    if (ZSTD_isError(r)) {
+        ZSTD_CCtx_reset(impl, ZSTD_reset_session_only);
+        return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? S4C_ERROR_OUT_OF_MEMORY
+                                                                   : S4C_ERROR_BACKEND;
+    }
+    *pending = r;
+    return S4C_OK;
+}
+
+static s4c_status zstd_encoder_reset(void *impl) {
+    size_t r = ZSTD_CCtx_reset(impl, ZSTD_reset_session_only); /* keeps level and dictionary */
+    return ZSTD_isError(r) ? S4C_ERROR_BACKEND : S4C_OK;
+}
+
+static void zstd_encoder_free(void *impl) { ZSTD_freeCCtx(impl); }
+
+/* ------------------------------------------------------------ one-shot codec */
+
+typedef struct zstd_codec {
+    ZSTD_CCtx *cctx;    /* created on first compress; stable in/out buffers */
+    zstd_decoder dec;   /* created on first decode; dec.dctx has stableOutBuffer set */
+    const void *dict;   /* cpu-zstd-dict: c->dict, which outlives this struct */
+    size_t dict_size;
+} zstd_codec;
+
+static s4c_status zstd_init_common(s4c_codec *c, const s4c_codec_options *o, int with_dict,
+                                   s4c_error_detail *d) {
+    c->level = zstd_clamp_level(o->level);
+    zstd_codec *z = s4c_calloc(1, sizeof(*z));
+    if (!z) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (with_dict) {
+        z->dict = c->dict;
+        z->dict_size = c->dict_size;
+    }
+    c->impl = z;
+    return S4C_OK;
+}
+
+static s4c_status zstd_init(s4c_codec *c, const s4c_codec_options *o, s4c_error_detail *d) {
+    return zstd_init_common(c, o, 0, d);
+}
+
+static s4c_status zstd_dict_init(s4c_codec *c, const s4c_codec_options *o,
+                                 s4c_error_detail *d) {
+    if (!c->dict || !c->dict_size)
+        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
+                        "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
+                        "codec");
+    return zstd_init_common(c, o, 1, d);
+}
+
+static void zstd_destroy(s4c_codec *c) {
+    zstd_codec *z = c->impl;
+    if (!z) return;
+    ZSTD_freeCCtx(z->cctx);
+    ZSTD_freeDCtx(z->dec.dctx);
+    s4c_free(z);
+    c->impl = NULL;
+}
+
+static size_t zstd_bound(const s4c_codec *c, size_t n) {
+    (void)c;
+    return ZSTD_compressBound(n);
+}
+
+static s4c_status ensure_cctx(const s4c_codec *c, zstd_codec *z, s4c_error_detail *d) {
+    if (z->cctx) return S4C_OK;
+    ZSTD_CCtx *cctx = new_cctx(c->level, 1);
+    if (!cctx) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (z->dict_size) {
+        size_t r = ZSTD_CCtx_loadDictionary_byReference(cctx, z->dict, z->dict_size);
+        if (ZSTD_isError(r)) {
+            ZSTD_freeCCtx(cctx);
+            return s4c_fail(d, S4C_ERROR_BACKEND, "%s", ZSTD_getErrorName(r));
+        }
+    }
+    z->cctx = cctx;
+    return S4C_OK;
+}
+
+static s4c_status compress_fail(const zstd_codec *z, size_t r, s4c_error_detail *d) {
+    switch (ZSTD_getErrorCode(r)) {
+    case ZSTD_error_dstSize_tooSmall:
+        return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL, "destination too small");
+    case ZSTD_error_memory_allocation:
+        /* Also what libzstd answers for a ZDICT dictionary it cannot parse. */
+        if (is_zdict(z->dict, z->dict_size))
+            return s4c_fail(d, S4C_ERROR_BACKEND, "Dictionary is corrupted");
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "%s", ZSTD_getErrorName(r));
+    default: return s4c_fail(d, S4C_ERROR_BACKEND, "%s", ZSTD_getErrorName(r));
+    }
+}
+
+static s4c_status zstd_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                                size_t cap, size_t *written, s4c_error_detail *d) {
+    static const uint8_t no_input = 0;
+    uint8_t no_output = 0;
+    zstd_codec *z = c->impl;
+    S4C_TRY(ensure_cctx(c, z, d));
+    ZSTD_CCtx_reset(z->cctx, ZSTD_reset_session_only);
+    ZSTD_inBuffer in = {n ? src : &no_input, n, 0};
+    ZSTD_outBuffer out = {dst ? dst : &no_output, dst ? cap : 0, 0};
+    size_t r;
+    /* S4's pattern: all input with e_continue (no pledged size), then e_end. */
+    if (n) {
+        r = ZSTD_compressStream2(z->cctx, &out, &in, ZSTD_e_continue);
+        if (ZSTD_isError(r)) return compress_fail(z, r, d);
+    }
+    do {
+        size_t before = out.pos;
+        r = ZSTD_compressStream2(z->cctx, &out, &in, ZSTD_e_end);
+        if (ZSTD_isError(r)) return compress_fail(z, r, d);
+        if (r && out.pos == before && out.pos == out.size)
+            return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL, "destination too small");
+    } while (r);
+    *written = out.pos;
+    return S4C_OK;
+}
+
+static s4c_status ensure_dctx(zstd_codec *z, s4c_error_detail *d) {
+    if (z->dec.dctx) return S4C_OK;
+    ZSTD_DCtx *dctx = new_dctx();
+    if (!dctx) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_stableOutBuffer, 1))) {
+        ZSTD_freeDCtx(dctx);
+        return s4c_fail(d, S4C_ERROR_BACKEND, "libzstd refused ZSTD_d_stableOutBuffer");
+    }
+    if (z->dict_size) {
+        size_t r = ZSTD_DCtx_loadDictionary_byReference(dctx, z->dict, z->dict_size);
+        if (ZSTD_isError(r)) {
+            ZSTD_freeDCtx(dctx);
+            return decoder_dict_fail(z->dict, z->dict_size, r, d);
+        }
+    }
+    z->dec.dctx = dctx;
+    return S4C_OK;
+}
+
+/* Straight into dst; 1 when every byte decoded cleanly, 0 for "ask the reference path". */
+static int decode_fast(ZSTD_DCtx *dctx, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                       size_t *written) {
+    ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+    ZSTD_inBuffer in = {src, n, 0};
+    ZSTD_outBuffer out = {dst, cap, 0};
+    for (;;) {
+        size_t in_before = in.pos, out_before = out.pos;
+        size_t r = ZSTD_decompressStream(dctx, &out, &in);
+        if (ZSTD_isError(r)) return 0;
+        if (r == 0 && in.pos == in.size) {
+            *written = out.pos;
+            return 1;
+        }
+        if (in.pos == in_before && out.pos == out_before) return 0;
+    }
+}
+
+/*
+ * S4's reader semantics, step by step: decode into dst, then a one-byte probe
+ * tells "more output than cap" from "input ended inside a frame".
+ */
+static s4c_status decode_reference(zstd_decoder *z, const uint8_t *src, size_t n, uint8_t *dst,
+                                   size_t cap, size_t *written, s4c_error_detail *d) {
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only);
+    ZSTD_DCtx_setParameter(z->dctx, ZSTD_d_stableOutBuffer, 0);
+    zdec_restart(z);
+    s4c_in_buffer in = {src, n, 0};
+    s4c_out_buffer out = {dst, cap, 0};
+    size_t hint = 0;
+    s4c_status st = zdec_step(z, &in, &out, &hint, d);
+    if (st == S4C_OK && out.pos == out.size) {
+        uint8_t probe_byte;
+        s4c_out_buffer probe = {&probe_byte, 1, 0};
+        st = zdec_step(z, &in, &probe, &hint, d);
+        if (st == S4C_OK && probe.pos)
+            st = s4c_fail(d, S4C_ERROR_DST_TOO_SMALL, "decoded output exceeds %zu bytes", cap);
+    }
+    if (st == S4C_OK && !z->at_frame_end)
+        st = s4c_fail(d, S4C_ERROR_TRUNCATED_INPUT, "incomplete frame");
+    if (st == S4C_OK && in.pos != in.size) /* libzstd always consumes or fails */
+        st = s4c_fail(d, S4C_ERROR_CORRUPT_DATA, "decoder stopped before the end of input");
+    *written = out.pos;
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only);
+    ZSTD_DCtx_setParameter(z->dctx, ZSTD_d_stableOutBuffer, 1);
+    return st;
+}
+
+static s4c_status zstd_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                              size_t cap, size_t *written, s4c_error_detail *d) {
+    static const uint8_t no_input = 0;
+    uint8_t no_output = 0;
+    zstd_codec *z = c->impl;
+    S4C_TRY(ensure_dctx(z, d));
+    if (!src) src = &no_input;
+    if (!dst) dst = &no_output, cap = 0;
+    if (n && decode_fast(z->dec.dctx, src, n, dst, cap, written)) return S4C_OK;
+    return decode_reference(&z->dec, src, n, dst, cap, written, d);
+}
+
+/* ------------------------------------------------------------------- tables */
+
+const s4c_codec_ops s4c_zstd_ops = {
+    .kind = S4C_KIND_CPU_ZSTD,
+    .name = "cpu-zstd",
+    .debug_name = "CpuZstd",
+    .bomb_prefix = "zstd",
+    .init = zstd_init,
+    .destroy = zstd_destroy,
+    .bound = zstd_bound,
+    .compress = zstd_compress,
+    .decode = zstd_decode,
+    .encoder_create = zstd_encoder_create,
+    .encoder_stream = zstd_encoder_stream,
+    .encoder_reset = zstd_encoder_reset,
+    .encoder_free = zstd_encoder_free,
+    .decoder_create = zstd_decoder_create,
+    .decoder_stream = zstd_decoder_stream,
+    .decoder_finish = zstd_decoder_finish,
+    .decoder_reset = zstd_decoder_reset,
+    .decoder_free = zstd_decoder_free,
+};
+
+const s4c_codec_ops s4c_zstd_dict_ops = {
+    .kind = S4C_KIND_CPU_ZSTD_DICT,
+    .name = "cpu-zstd-dict",
+    .debug_name = "CpuZstdDict",
+    .bomb_prefix = "zstd-dict",
+    .init = zstd_dict_init,
+    .destroy = zstd_destroy,
+    .bound = zstd_bound,
+    .compress = zstd_compress,
+    .decode = zstd_decode,
+    .encoder_create = zstd_dict_encoder_create,
+    .encoder_stream = zstd_encoder_stream,
+    .encoder_reset = zstd_encoder_reset,
+    .encoder_free = zstd_encoder_free,
+    .decoder_create = zstd_dict_decoder_create,
+    .decoder_stream = zstd_decoder_stream,
+    .decoder_finish = zstd_decoder_finish,
+    .decoder_reset = zstd_decoder_reset,
+    .decoder_free = zstd_decoder_free,
+};
