@@ -1,0 +1,93 @@
+"""Type stubs for s4_codec (drop-in for S4's s4_codec 1.5.2, on libs4codec)."""
+
+import sys
+from typing import Final, Iterable, Tuple
+
+if sys.version_info >= (3, 12):
+    from collections.abc import Buffer as _BytesLike
+else:
+    from typing import Union
+    from array import array
+    from mmap import mmap
+
+    _BytesLike = Union[bytes, bytearray, memoryview, array, mmap]
+
+__version__: Final[str]
+s4codec_version: Final[str]
+
+FRAME_MAGIC: Final[bytes]
+PADDING_MAGIC: Final[bytes]
+FRAME_HEADER_BYTES: Final[int]
+SIDECAR_SUFFIX: Final[str]
+MAX_DECOMPRESSED_BYTES: Final[int]
+
+class _Codec:
+    @property
+    def level(self) -> int:
+        """The effective level, after clamping."""
+    @property
+    def codec(self) -> str:
+        """S4's codec name, e.g. 'cpu-zstd'."""
+    def compress(self, data: _BytesLike) -> Tuple[bytes, int, int]:
+        """Returns (payload, original_size, crc32c of data)."""
+    def decompress(self, data: _BytesLike, original_size: int, crc32c: int) -> bytes:
+        """Decodes with S4's manifest checks (compressed_size = len(data))."""
+
+class CpuZstd(_Codec):
+    def __init__(self, level: int = 3) -> None: ...
+
+class CpuGzip(_Codec):
+    def __init__(self, level: int = 6) -> None: ...
+
+class CpuZstdDict(_Codec):
+    def __init__(self, dict_bytes: _BytesLike, level: int = 3) -> None: ...
+    @property
+    def dict_len(self) -> int: ...
+
+class CpuLz4(_Codec):
+    def __init__(
+        self,
+        level: int = 0,
+        block_size_id: int = 0,
+        block_linked: bool = False,
+        content_checksum: bool = False,
+        block_checksum: bool = False,
+        content_size: bool = False,
+    ) -> None: ...
+    @property
+    def block_size_id(self) -> int: ...
+    @property
+    def block_linked(self) -> bool: ...
+    @property
+    def content_checksum(self) -> bool: ...
+    @property
+    def block_checksum(self) -> bool: ...
+    @property
+    def content_size(self) -> bool: ...
+
+def crc32c(data: _BytesLike, value: int = 0) -> int: ...
+def gpu_available() -> bool: ...
+def train_dictionary(samples: Iterable[_BytesLike], size: int) -> bytes: ...
+
+class S4Error(ValueError):
+    status: str
+class S4CrcMismatchError(S4Error):
+    expected: int
+    got: int
+class S4SizeMismatchError(S4Error):
+    expected: int
+    got: int
+class S4CodecMismatchError(S4Error): ...
+class S4UnregisteredCodecError(S4Error): ...
+class S4ManifestSizeExceedsLimitError(S4Error):
+    requested: int
+    limit: int
+class S4ManifestSizeMismatchError(S4Error): ...
+class S4FrameError(S4Error): ...
+class S4IndexError(S4Error): ...
+
+class S4BackendError(RuntimeError):
+    status: str
+
+class S4IoError(OSError):
+    status: str
