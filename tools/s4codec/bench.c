@@ -33,7 +33,7 @@
 #define S4C_CLI_SAMPLE_INSTALLED ""
 #endif
 
-#define MIN_SECONDS 0.2 /* keep timing a measurement until this much time ran */
+#define MIN_SECONDS 0.2 /* default: keep timing a measurement until this much time ran */
 #define MAX_RUNS 50
 #define MAX_CODECS 8
 
@@ -48,8 +48,10 @@ static const char help_text[] =
     "\n"
     "  -c, --codec CODECS  comma-separated: zstd,gzip,lz4 (default), passthrough\n"
     "  -l, --levels LEVELS comma-separated levels for every chosen codec\n"
+    "                      (passthrough has none and ignores them)\n"
     "                      (defaults: zstd 1,3,9; gzip 1,6,9; lz4 0,9)\n"
-    "  -r, --runs RUNS     at least RUNS timed runs per measurement (default 3)\n"
+    "  -r, --runs RUNS     exactly RUNS timed runs per measurement (default: at\n"
+    "                      least 3, more until 0.2 s of timing)\n"
     "      --net           subtract the CLI's start-up time (its run on an empty\n"
     "                      stream) from the CLI columns\n"
     "  -h, --help          this help\n"
@@ -66,8 +68,11 @@ typedef struct bench_opts {
     int levels[CLI_MAX_LEVELS];
     int n_levels; /* 0: each codec's defaults */
     int min_runs;
+    int exact_runs; /* -r given: exactly min_runs runs */
     int net;
 } bench_opts;
+
+static double min_seconds; /* MIN_SECONDS, or 0 under -r */
 
 typedef struct result {
     int ok;
@@ -128,7 +133,7 @@ typedef s4c_status (*ours_step)(ours *o);
 static s4c_status best_time(ours *o, ours_step step, int min_runs, double *best) {
     double total = 0;
     *best = 1e30;
-    for (int run = 0; run < MAX_RUNS && (run < min_runs || total < MIN_SECONDS); run++) {
+    for (int run = 0; run < MAX_RUNS && (run < min_runs || total < min_seconds); run++) {
         double t0 = cli_now();
         s4c_status st = step(o);
         double t = cli_now() - t0;
@@ -192,7 +197,7 @@ static int reset_file(int fd) { return ftruncate(fd, 0) == 0 && lseek(fd, 0, SEE
 /* Best wall time of argv over the runs; -1 when the tool fails. */
 static double best_cli_time(const char *const argv[], int in_fd, int out_fd, int min_runs) {
     double best = 1e30, total = 0;
-    for (int run = 0; run < MAX_RUNS && (run < min_runs || total < MIN_SECONDS); run++) {
+    for (int run = 0; run < MAX_RUNS && (run < min_runs || total < min_seconds); run++) {
         double t;
         if (cli_reference_run(argv, in_fd, out_fd, &t) != 0) return -1;
         total += t;
@@ -271,11 +276,11 @@ static void print_row(const cli_codec *codec, int level, size_t n, const result 
 }
 
 static void print_header(const char *file, size_t n, const bench_opts *b) {
-    printf("%s: %zu bytes (%.2f MiB), best of %d+ runs, MB/s of uncompressed data\n"
+    printf("%s: %zu bytes (%.2f MiB), best of %d%s runs, MB/s of uncompressed data\n"
            "ours: libs4codec %s in memory; cli: fork/exec, stdin from the file, stdout to "
            "/dev/null, %s\n"
            "ours/cli > 1: ours is faster\n\n",
-           file, n, (double)n / 1048576.0, b->min_runs, s4c_version_string(),
+           file, n, (double)n / 1048576.0, b->min_runs, b->exact_runs ? "" : "+", s4c_version_string(),
            b->net ? "start-up subtracted" : "start-up included");
     printf("%-11s %5s %15s   %28s   %28s\n", "", "", "ratio", "compress MB/s", "decompress MB/s");
     printf("%-11s %5s %7s %7s   %8s %8s %9s   %8s %8s %9s\n", "codec", "level", "ours", "cli",
@@ -350,9 +355,10 @@ static int bench_file(const char *path, const bench_opts *b) {
     size_t note_len = 0;
     for (int c = 0; c < b->n_codecs && !rc; c++) {
         const cli_codec *codec = b->codecs[c];
-        const int *levels = b->n_levels ? b->levels : codec->bench_levels;
-        int n_levels = b->n_levels;
-        if (!n_levels)
+        int use_own = !b->n_levels || !codec->has_levels; /* -l does not apply to passthrough */
+        const int *levels = use_own ? codec->bench_levels : b->levels;
+        int n_levels = use_own ? 0 : b->n_levels;
+        if (use_own)
             while (n_levels < 4 && codec->bench_levels[n_levels] >= 0) n_levels++;
         double startup[2] = {-1, -1};
         for (int l = 0; l < n_levels && !rc; l++) {
@@ -401,16 +407,15 @@ static int parse_codecs(const char *command, const char *list, bench_opts *b) {
     return b->n_codecs ? 0 : cli_error(CLI_EXIT_USAGE, "%s: empty codec list", command);
 }
 
-/* Every level must be valid for every chosen codec. */
+/* Every level must be valid for every chosen codec that has levels. */
 static int check_levels(const char *command, const bench_opts *b) {
     for (int c = 0; c < b->n_codecs; c++) {
         const cli_codec *codec = b->codecs[c];
-        for (int l = 0; l < b->n_levels; l++) {
+        for (int l = 0; l < b->n_levels && codec->has_levels; l++) {
             int lv = b->levels[l];
-            if (codec->has_levels ? (lv < codec->min_level || lv > codec->max_level) : lv != 0)
+            if (lv < codec->min_level || lv > codec->max_level)
                 return cli_error(CLI_EXIT_USAGE, "%s: level %d is outside %d..%d for %s", command,
-                                 lv, codec->has_levels ? codec->min_level : 0,
-                                 codec->has_levels ? codec->max_level : 0, codec->name);
+                                 lv, codec->min_level, codec->max_level, codec->name);
         }
     }
     return 0;
@@ -444,6 +449,7 @@ int cli_bench_main(int argc, char **argv) {
         case 'r':
             if (cli_parse_int(optarg, 1, MAX_RUNS, &b.min_runs))
                 return cli_error(CLI_EXIT_USAGE, "%s: runs must be 1..%d", command, MAX_RUNS);
+            b.exact_runs = 1;
             break;
         case OPT_NET:
             b.net = 1;
@@ -456,6 +462,7 @@ int cli_bench_main(int argc, char **argv) {
         }
     }
     if ((rc = check_levels(command, &b))) return rc;
+    min_seconds = b.exact_runs ? 0 : MIN_SECONDS;
     if (optind == argc) {
         const char *sample = bundled_sample();
         if (!sample)

@@ -56,7 +56,7 @@ static int decode_error(pump *p) {
 }
 
 /* Decodes the `n` bytes already in ibuf, then the rest of the input. */
-static int decode_all(pump *p, size_t n) {
+static int decode_all(pump *p, size_t n, int eof) {
     uint64_t total_in = 0;
     for (;;) {
         s4c_in_buffer ib = {p->ibuf, n, 0};
@@ -72,22 +72,35 @@ static int decode_all(pump *p, size_t n) {
         }
         total_in += n;
         cli_progress_update(total_in, p->out->written);
-        if (n < CLI_BUFFER_SIZE) break; /* cli_read_full stops short only at EOF */
-        ssize_t r = cli_read_full(p->in->fd, p->ibuf, CLI_BUFFER_SIZE);
+        if (eof) break;
+        ssize_t r = cli_read_some(p->in->fd, p->ibuf, CLI_BUFFER_SIZE);
         if (r < 0)
             return cli_error(CLI_EXIT_IO, "%s: read error: %s", p->in->name, strerror(errno));
+        if (r == 0) break;
         n = (size_t)r;
     }
     if (s4c_decoder_finish(p->dec) != S4C_OK) return decode_error(p);
     return 0;
 }
 
-/* The codec kind of the stream starting with ibuf[0..n). */
-static int detect(const cli_input *in, const unsigned char *head, size_t n, uint32_t *kind) {
-    if (n == 0) return cli_error(CLI_EXIT_DATA, "%s: empty input, not a compressed stream", in->name);
-    s4c_status st = s4c_detect_kind(head, n, kind);
+/*
+ * Reads the stream's first bytes into head[0..*n) until the format is known
+ * (or the buffer is full, or the input ends: *eof), and picks the kind.
+ */
+static int detect(const cli_input *in, unsigned char *head, size_t *n, int *eof, uint32_t *kind) {
+    s4c_status st = S4C_ERROR_TRUNCATED_INPUT;
+    *n = 0;
+    *eof = 0;
+    while (st == S4C_ERROR_TRUNCATED_INPUT && *n < CLI_BUFFER_SIZE && !*eof) {
+        ssize_t r = cli_read_some(in->fd, head + *n, CLI_BUFFER_SIZE - *n);
+        if (r < 0) return cli_error(CLI_EXIT_IO, "%s: read error: %s", in->name, strerror(errno));
+        *eof = r == 0;
+        *n += (size_t)r;
+        if (*n) st = s4c_detect_kind(head, *n, kind);
+    }
+    if (*n == 0) return cli_error(CLI_EXIT_DATA, "%s: empty input, not a compressed stream", in->name);
     if (st == S4C_OK) return 0;
-    if (st == S4C_ERROR_TRUNCATED_INPUT && n < CLI_BUFFER_SIZE)
+    if (st == S4C_ERROR_TRUNCATED_INPUT && *eof)
         return cli_error(CLI_EXIT_DATA, "%s: truncated: too short to be a compressed stream",
                          in->name);
     if (st == S4C_ERROR_TRUNCATED_INPUT) { /* skippable frames longer than the buffer */
@@ -134,15 +147,15 @@ int cli_decompress_main(int argc, char **argv) {
     if ((rc = cli_input_open(a.input, &in))) return rc;
     pump p = {NULL, &in, NULL, malloc(CLI_BUFFER_SIZE), malloc(CLI_BUFFER_SIZE)};
     cli_output out;
-    ssize_t n = -1;
+    size_t n = 0;
+    int eof = 0;
     uint32_t kind = 0;
     if (in.is_stdin && isatty(in.fd))
         rc = cli_error(CLI_EXIT_REFUSED, "refusing to read compressed data from a terminal");
     else if (!p.ibuf || !p.obuf)
         rc = cli_error(CLI_EXIT_DATA, "out of memory");
-    else if ((n = cli_read_full(in.fd, p.ibuf, CLI_BUFFER_SIZE)) < 0)
-        rc = cli_error(CLI_EXIT_IO, "%s: read error: %s", in.name, strerror(errno));
-    if (!rc) rc = detect(&in, p.ibuf, (size_t)n, &kind);
+    else
+        rc = detect(&in, p.ibuf, &n, &eof, &kind);
     if (!rc) {
         s4c_error_detail detail;
         memset(&detail, 0, sizeof(detail));
@@ -157,7 +170,7 @@ int cli_decompress_main(int argc, char **argv) {
     if (!rc) {
         p.out = &out;
         cli_progress_start(in.name, in.size_known ? in.size : 0, !a.quiet);
-        rc = decode_all(&p, (size_t)n);
+        rc = decode_all(&p, n, eof);
         cli_progress_clear();
         if (rc)
             cli_output_abort(&out);

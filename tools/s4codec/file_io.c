@@ -1,8 +1,10 @@
 /*
  * file_io.c — inputs and the read/write loops every command uses.
  *
- * Reads fill the caller's fixed buffer completely (pipes deliver in small
- * pieces), so codecs see large chunks; writes loop until done. Directories
+ * Compression reads fill the caller's fixed buffer completely (pipes deliver
+ * in small pieces), so the encoder sees large chunks; decompression takes
+ * what is available, so a live stream decodes as it arrives. Writes loop
+ * until done. Directories
  * are rejected at open time rather than failing later with EISDIR.
  */
 #include <errno.h>
@@ -57,6 +59,13 @@ ssize_t cli_read_full(int fd, void *buf, size_t cap) {
         got += (size_t)r;
     }
     return (ssize_t)got;
+}
+
+ssize_t cli_read_some(int fd, void *buf, size_t cap) {
+    for (;;) {
+        ssize_t r = read(fd, buf, cap);
+        if (r >= 0 || errno != EINTR) return r;
+    }
 }
 
 int cli_write_all(int fd, const void *buf, size_t n) {

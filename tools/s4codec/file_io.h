@@ -25,6 +25,8 @@ void cli_input_close(cli_input *in);
 
 /* Reads until `cap` bytes or end of file; returns the count, or -1 (errno set). */
 ssize_t cli_read_full(int fd, void *buf, size_t cap);
+/* One read() (retried on EINTR): whatever is available, 0 at end of file, -1 on error. */
+ssize_t cli_read_some(int fd, void *buf, size_t cap);
 /* Writes all `n` bytes; 0 on success, -1 (errno set) otherwise. */
 int cli_write_all(int fd, const void *buf, size_t n);
 

@@ -64,7 +64,7 @@ const char *cli_detail_text(const s4c_error_detail *detail, char *buf, size_t ca
     if (!own[0] || strstr(own, fixed))
         snprintf(buf, cap, "%s", own[0] ? own : fixed);
     else
-        snprintf(buf, cap, "%s (%s)", fixed, own);
+        snprintf(buf, cap, "%s: %s", fixed, own);
     return buf;
 }
 
