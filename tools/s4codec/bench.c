@@ -192,7 +192,9 @@ static int anonymous_file(void) {
     return fd;
 }
 
-static int reset_file(int fd) { return ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0 ? 0 : -1; }
+static int reset_file(int fd) {
+    return ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0 ? 0 : -1;
+}
 
 /* Best wall time of argv over the runs; -1 when the tool fails. */
 static double best_cli_time(const char *const argv[], int in_fd, int out_fd, int min_runs) {
@@ -211,8 +213,8 @@ typedef struct cli_fds {
 } cli_fds;
 
 /* The CLI's numbers; `startup` gets its compress/decompress times on an empty stream. */
-static void bench_cli(const cli_codec *codec, int level, size_t n, const cli_fds *fd,
-                      int min_runs, int net, result *r, double startup[2]) {
+static void bench_cli(const cli_codec *codec, int level, size_t n, const cli_fds *fd, int min_runs,
+                      int net, result *r, double startup[2]) {
     memset(r, 0, sizeof(*r));
     startup[0] = startup[1] = -1;
     if (!codec->reference_cli || n == 0) return;
@@ -245,18 +247,29 @@ static void bench_cli(const cli_codec *codec, int level, size_t n, const cli_fds
 /* ---------------------------------------------------------------- table */
 
 static void cell_ratio(const result *r) {
-    if (r->ok) printf(" %7.3f", r->ratio); else printf(" %7s", "-");
+    if (r->ok)
+        printf(" %7.3f", r->ratio);
+    else
+        printf(" %7s", "-");
 }
 
 static void cell_speed(const result *r, double seconds, size_t n) {
-    if (r->ok) printf(" %8.1f", (double)n / 1e6 / seconds); else printf(" %8s", "-");
+    if (r->ok)
+        printf(" %8.1f", (double)n / 1e6 / seconds);
+    else
+        printf(" %8s", "-");
 }
 
-static void cell_ours_over_cli(const result *ours_r, double ours_s, const result *cli_r, double cli_s) {
-    if (ours_r->ok && cli_r->ok) printf(" %8.2fx", cli_s / ours_s); else printf(" %9s", "-");
+static void cell_ours_over_cli(const result *ours_r, double ours_s, const result *cli_r,
+                               double cli_s) {
+    if (ours_r->ok && cli_r->ok)
+        printf(" %8.2fx", cli_s / ours_s);
+    else
+        printf(" %9s", "-");
 }
 
-static void print_row(const cli_codec *codec, int level, size_t n, const result *o, const result *c) {
+static void print_row(const cli_codec *codec, int level, size_t n, const result *o,
+                      const result *c) {
     printf("%-11s %5d", codec->name, level);
     if (!o->ok) {
         printf(" %7s", "n/a");
@@ -265,11 +278,17 @@ static void print_row(const cli_codec *codec, int level, size_t n, const result 
     }
     cell_ratio(c);
     printf("  ");
-    if (o->ok) cell_speed(o, o->comp_s, n); else printf(" %8s", "n/a");
+    if (o->ok)
+        cell_speed(o, o->comp_s, n);
+    else
+        printf(" %8s", "n/a");
     cell_speed(c, c->comp_s, n);
     cell_ours_over_cli(o, o->comp_s, c, c->comp_s);
     printf("  ");
-    if (o->ok) cell_speed(o, o->dec_s, n); else printf(" %8s", "n/a");
+    if (o->ok)
+        cell_speed(o, o->dec_s, n);
+    else
+        printf(" %8s", "n/a");
     cell_speed(c, c->dec_s, n);
     cell_ours_over_cli(o, o->dec_s, c, c->dec_s);
     printf("\n");
@@ -280,8 +299,8 @@ static void print_header(const char *file, size_t n, const bench_opts *b) {
            "ours: libs4codec %s in memory; cli: fork/exec, stdin from the file, stdout to "
            "/dev/null, %s\n"
            "ours/cli > 1: ours is faster\n\n",
-           file, n, (double)n / 1048576.0, b->min_runs, b->exact_runs ? "" : "+", s4c_version_string(),
-           b->net ? "start-up subtracted" : "start-up included");
+           file, n, (double)n / 1048576.0, b->min_runs, b->exact_runs ? "" : "+",
+           s4c_version_string(), b->net ? "start-up subtracted" : "start-up included");
     printf("%-11s %5s %15s   %28s   %28s\n", "", "", "ratio", "compress MB/s", "decompress MB/s");
     printf("%-11s %5s %7s %7s   %8s %8s %9s   %8s %8s %9s\n", "codec", "level", "ours", "cli",
            "ours", "cli", "ours/cli", "ours", "cli", "ours/cli");
@@ -359,7 +378,8 @@ static int bench_file(const char *path, const bench_opts *b) {
         const int *levels = use_own ? codec->bench_levels : b->levels;
         int n_levels = use_own ? 0 : b->n_levels;
         if (use_own)
-            while (n_levels < 4 && codec->bench_levels[n_levels] >= 0) n_levels++;
+            while (n_levels < 4 && codec->bench_levels[n_levels] >= 0)
+                n_levels++;
         double startup[2] = {-1, -1};
         for (int l = 0; l < n_levels && !rc; l++) {
             result o, cl;
@@ -393,7 +413,8 @@ static const char *bundled_sample(void) {
 
 static int parse_codecs(const char *command, const char *list, bench_opts *b) {
     char buf[256];
-    if (strlen(list) >= sizeof(buf)) return cli_error(CLI_EXIT_USAGE, "%s: codec list too long", command);
+    if (strlen(list) >= sizeof(buf))
+        return cli_error(CLI_EXIT_USAGE, "%s: codec list too long", command);
     strcpy(buf, list);
     b->n_codecs = 0;
     char *save = NULL;
@@ -424,16 +445,20 @@ static int check_levels(const char *command, const bench_opts *b) {
 int cli_bench_main(int argc, char **argv) {
     enum { OPT_NET = 256 };
     static const struct option longopts[] = {
-        {"codec", required_argument, NULL, 'c'}, {"levels", required_argument, NULL, 'l'},
-        {"level", required_argument, NULL, 'l'}, {"runs", required_argument, NULL, 'r'},
-        {"net", no_argument, NULL, OPT_NET},     {"help", no_argument, NULL, 'h'},
+        {"codec", required_argument, NULL, 'c'},
+        {"levels", required_argument, NULL, 'l'},
+        {"level", required_argument, NULL, 'l'},
+        {"runs", required_argument, NULL, 'r'},
+        {"net", no_argument, NULL, OPT_NET},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
     bench_opts b;
     memset(&b, 0, sizeof(b));
     b.min_runs = 3;
-    for (int i = 0; i < 3; i++) b.codecs[b.n_codecs++] = cli_codec_at((unsigned)i);
+    for (int i = 0; i < 3; i++)
+        b.codecs[b.n_codecs++] = cli_codec_at((unsigned)i);
     cli_options_begin();
     int c, rc;
     while ((c = getopt_long(argc, argv, ":c:l:r:h", longopts, NULL)) != -1) {

@@ -12,10 +12,10 @@
 
 enum cli_exit {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_DATA = 1,    /* corrupt/truncated/unknown data, codec failure */
-    CLI_EXIT_USAGE = 2,   /* bad command line */
-    CLI_EXIT_IO = 3,      /* cannot open, read or write a file */
-    CLI_EXIT_REFUSED = 4  /* would overwrite without -f, binary to a terminal */
+    CLI_EXIT_DATA = 1,   /* corrupt/truncated/unknown data, codec failure */
+    CLI_EXIT_USAGE = 2,  /* bad command line */
+    CLI_EXIT_IO = 3,     /* cannot open, read or write a file */
+    CLI_EXIT_REFUSED = 4 /* would overwrite without -f, binary to a terminal */
 };
 
 /* Every streaming command moves data through buffers of this size, so memory

@@ -29,8 +29,7 @@ const cli_codec *cli_codec_by_kind(uint32_t kind) {
 const cli_codec *cli_codec_by_name(const char *name) {
     for (size_t i = 0; i < N_CODECS; i++) {
         const char *s4_name = s4c_kind_name(codecs[i].kind);
-        if (!strcmp(name, codecs[i].name) || (s4_name && !strcmp(name, s4_name)))
-            return &codecs[i];
+        if (!strcmp(name, codecs[i].name) || (s4_name && !strcmp(name, s4_name))) return &codecs[i];
     }
     return NULL;
 }

@@ -15,11 +15,11 @@
 #define CLI_MAX_LEVELS 32
 
 typedef struct cli_codec {
-    const char *name;    /* short name: "zstd" */
-    uint32_t kind;       /* S4C_KIND_CPU_ZSTD; s4c_kind_name() gives "cpu-zstd" */
-    const char *suffix;  /* ".zst", or NULL (passthrough) */
-    int has_levels;      /* 0: -l is refused */
-    int default_level;   /* what compress uses without -l */
+    const char *name;   /* short name: "zstd" */
+    uint32_t kind;      /* S4C_KIND_CPU_ZSTD; s4c_kind_name() gives "cpu-zstd" */
+    const char *suffix; /* ".zst", or NULL (passthrough) */
+    int has_levels;     /* 0: -l is refused */
+    int default_level;  /* what compress uses without -l */
     int min_level, max_level;
     const char *reference_cli; /* "zstd", or NULL */
     int bench_levels[4];       /* bench's defaults, -1 terminated */

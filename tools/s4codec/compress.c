@@ -52,7 +52,8 @@ static int encode_all(pump *p) {
     uint64_t total_in = 0;
     for (;;) {
         ssize_t n = cli_read_full(p->in->fd, p->ibuf, CLI_BUFFER_SIZE);
-        if (n < 0) return cli_error(CLI_EXIT_IO, "%s: read error: %s", p->in->name, strerror(errno));
+        if (n < 0)
+            return cli_error(CLI_EXIT_IO, "%s: read error: %s", p->in->name, strerror(errno));
         int last = (size_t)n < CLI_BUFFER_SIZE; /* cli_read_full stops short only at EOF */
         s4c_flush_mode mode = last ? S4C_FLUSH_END : S4C_FLUSH_NONE;
         s4c_in_buffer ib = {p->ibuf, (size_t)n, 0};

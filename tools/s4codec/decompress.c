@@ -98,7 +98,8 @@ static int detect(const cli_input *in, unsigned char *head, size_t *n, int *eof,
         *n += (size_t)r;
         if (*n) st = s4c_detect_kind(head, *n, kind);
     }
-    if (*n == 0) return cli_error(CLI_EXIT_DATA, "%s: empty input, not a compressed stream", in->name);
+    if (*n == 0)
+        return cli_error(CLI_EXIT_DATA, "%s: empty input, not a compressed stream", in->name);
     if (st == S4C_OK) return 0;
     if (st == S4C_ERROR_TRUNCATED_INPUT && *eof)
         return cli_error(CLI_EXIT_DATA, "%s: truncated: too short to be a compressed stream",
@@ -162,8 +163,8 @@ int cli_decompress_main(int argc, char **argv) {
         s4c_status st = s4c_decoder_create(kind, NULL, &p.dec, &detail);
         if (st != S4C_OK) {
             char text[400];
-            rc = cli_error(cli_exit_for_status(st), "%s: cannot start the %s decoder: %s",
-                           in.name, s4c_kind_name(kind), cli_detail_text(&detail, text, sizeof(text)));
+            rc = cli_error(cli_exit_for_status(st), "%s: cannot start the %s decoder: %s", in.name,
+                           s4c_kind_name(kind), cli_detail_text(&detail, text, sizeof(text)));
         }
     }
     if (!rc) rc = cli_output_open(&out, path, a.force, 0, &in);

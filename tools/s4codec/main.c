@@ -32,18 +32,17 @@ static void print_usage(FILE *f) {
     fprintf(f, "usage: %s COMMAND [OPTIONS] [FILE...]\n\ncommands:\n", CLI_PROGRAM);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f,
-            "\n"
-            "options:\n"
-            "  -h, --help     show this help (COMMAND --help: that command's help)\n"
-            "  -V, --version  print the version\n"
-            "\n"
-            "exit codes:\n"
-            "  0  success\n"
-            "  1  data or codec error (corrupt, truncated, unknown format, checksum)\n"
-            "  2  usage error (bad option or argument)\n"
-            "  3  I/O error (cannot open, read or write a file)\n"
-            "  4  refused (output exists and no -f; binary data to a terminal)\n");
+    fprintf(f, "\n"
+               "options:\n"
+               "  -h, --help     show this help (COMMAND --help: that command's help)\n"
+               "  -V, --version  print the version\n"
+               "\n"
+               "exit codes:\n"
+               "  0  success\n"
+               "  1  data or codec error (corrupt, truncated, unknown format, checksum)\n"
+               "  2  usage error (bad option or argument)\n"
+               "  3  I/O error (cannot open, read or write a file)\n"
+               "  4  refused (output exists and no -f; binary data to a terminal)\n");
 }
 
 int cli_error(int code, const char *fmt, ...) {
@@ -95,7 +94,8 @@ int main(int argc, char **argv) {
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++) {
-        if (!strcmp(cmd, commands[i].name) || (commands[i].alias && !strcmp(cmd, commands[i].alias)))
+        if (!strcmp(cmd, commands[i].name) ||
+            (commands[i].alias && !strcmp(cmd, commands[i].alias)))
             return commands[i].main(argc - 1, argv + 1);
     }
     cli_error(CLI_EXIT_USAGE, "unknown command '%s'", cmd);

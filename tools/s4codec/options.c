@@ -75,10 +75,10 @@ const cli_codec *cli_parse_codec(const char *command, const char *name) {
 
 int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args *args) {
     static const struct option longopts[] = {
-        {"codec", required_argument, NULL, 'c'}, {"level", required_argument, NULL, 'l'},
+        {"codec", required_argument, NULL, 'c'},  {"level", required_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
-        {"keep", no_argument, NULL, 'k'},        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"keep", no_argument, NULL, 'k'},         {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
     const char *level_text = NULL;
@@ -86,8 +86,8 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
     args->codec = cli_codec_by_name("zstd");
     cli_options_begin();
     int c;
-    while ((c = getopt_long(argc, argv, with_codec ? ":c:l:o:fkqh" : ":o:fkqh", longopts,
-                            NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, with_codec ? ":c:l:o:fkqh" : ":o:fkqh", longopts, NULL)) !=
+           -1) {
         switch (c) {
         case 'c':
         case 'l':
@@ -143,8 +143,8 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
         }
         if (level_text &&
             cli_parse_int(level_text, codec->min_level, codec->max_level, &args->level) != 0) {
-            cli_error(CLI_EXIT_USAGE, "%s: level '%s' is not an integer in %d..%d for %s",
-                      command, level_text, codec->min_level, codec->max_level, codec->name);
+            cli_error(CLI_EXIT_USAGE, "%s: level '%s' is not an integer in %d..%d for %s", command,
+                      level_text, codec->min_level, codec->max_level, codec->name);
             return usage_hint(command);
         }
     }

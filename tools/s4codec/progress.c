@@ -39,7 +39,8 @@ void cli_progress_update(uint64_t in_bytes, uint64_t out_bytes) {
     if (elapsed < SHOW_AFTER_S || now - bar.last < REFRESH_S) return;
     bar.last = now;
     char pct[16] = "";
-    if (bar.total) snprintf(pct, sizeof(pct), " %3.0f%%", 100.0 * (double)in_bytes / (double)bar.total);
+    if (bar.total)
+        snprintf(pct, sizeof(pct), ", %.0f%%", 100.0 * (double)in_bytes / (double)bar.total);
     char line[160];
     int n = snprintf(line, sizeof(line), "%.40s: %.1f MiB in, %.1f MiB out%s, %.1f MB/s", bar.name,
                      (double)in_bytes / MIB, (double)out_bytes / MIB, pct,

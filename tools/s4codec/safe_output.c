@@ -53,7 +53,8 @@ static void install_handlers(void) {
 static void block_signals(sigset_t *saved) {
     sigset_t set;
     sigemptyset(&set);
-    for (size_t i = 0; i < N_FATAL; i++) sigaddset(&set, fatal_signals[i]);
+    for (size_t i = 0; i < N_FATAL; i++)
+        sigaddset(&set, fatal_signals[i]);
     sigprocmask(SIG_BLOCK, &set, saved);
 }
 
@@ -96,9 +97,8 @@ int cli_output_open(cli_output *out, const char *path, int force, int binary,
     out->force = force;
     if (!path || !strcmp(path, "-")) {
         if (binary && isatty(STDOUT_FILENO))
-            return cli_error(CLI_EXIT_REFUSED,
-                             "refusing to write compressed data to a terminal "
-                             "(redirect stdout or use -o FILE)");
+            return cli_error(CLI_EXIT_REFUSED, "refusing to write compressed data to a terminal "
+                                               "(redirect stdout or use -o FILE)");
         out->fd = STDOUT_FILENO;
         out->name = "stdout";
         return 0;
@@ -163,8 +163,9 @@ static int install_temp(cli_output *out) {
     restore_signals(&saved);
     if (rc == CLI_EXIT_REFUSED)
         return cli_error(rc, "%s: appeared while writing; use -f to overwrite", out->path);
-    if (rc) return cli_error(rc, "%s: cannot rename the temporary file into place: %s",
-                             out->path, strerror(e));
+    if (rc)
+        return cli_error(rc, "%s: cannot rename the temporary file into place: %s", out->path,
+                         strerror(e));
     return 0;
 }
 

@@ -14,9 +14,9 @@
 
 typedef struct cli_output {
     int fd;
-    const char *path;  /* final path; NULL for stdout */
-    const char *name;  /* for messages: the path, or "stdout" */
-    int via_temp;      /* 1: writing temp_path, renamed on commit */
+    const char *path; /* final path; NULL for stdout */
+    const char *name; /* for messages: the path, or "stdout" */
+    int via_temp;     /* 1: writing temp_path, renamed on commit */
     int force;
     uint64_t written;
     char temp_path[PATH_MAX];
