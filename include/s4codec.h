@@ -86,7 +86,26 @@ typedef enum s4c_error_class {
     X(S4C_ERROR_STAGE, 20, S4C_CLASS_USAGE, "call not valid in the object's current state")   \
     X(S4C_ERROR_FAILED_STATE, 21, S4C_CLASS_USAGE,                                            \
       "object failed earlier and must be reset")                                              \
-    X(S4C_ERROR_TRAILING_DATA, 22, S4C_CLASS_IO, "trailing bytes after the last frame")
+    X(S4C_ERROR_TRAILING_DATA, 22, S4C_CLASS_IO, "trailing bytes after the last frame")        \
+    X(S4C_ERROR_FRAME_TOO_SHORT, 100, S4C_CLASS_FRAME, "frame too short")                     \
+    X(S4C_ERROR_FRAME_BAD_MAGIC, 101, S4C_CLASS_FRAME, "bad frame magic")                     \
+    X(S4C_ERROR_FRAME_UNKNOWN_CODEC, 102, S4C_CLASS_FRAME, "unknown codec id in frame header") \
+    X(S4C_ERROR_FRAME_PAYLOAD_TOO_LARGE, 103, S4C_CLASS_FRAME,                                \
+      "frame payload size exceeds usize on this target")                                      \
+    X(S4C_ERROR_FRAME_PAYLOAD_TRUNCATED, 104, S4C_CLASS_FRAME,                                \
+      "frame compressed_size exceeds remaining buffer")                                       \
+    X(S4C_ERROR_INDEX_TOO_SHORT, 120, S4C_CLASS_INDEX, "index too short")                     \
+    X(S4C_ERROR_INDEX_BAD_MAGIC, 121, S4C_CLASS_INDEX, "bad index magic")                     \
+    X(S4C_ERROR_INDEX_TOO_MANY_FRAMES, 122, S4C_CLASS_INDEX,                                  \
+      "frame index entry count exceeds MAX_FRAMES")                                           \
+    X(S4C_ERROR_INDEX_ETAG_TOO_LONG, 123, S4C_CLASS_INDEX,                                    \
+      "sidecar etag_len exceeds MAX_ETAG_BYTES")                                              \
+    X(S4C_ERROR_INDEX_UNSUPPORTED_VERSION, 124, S4C_CLASS_INDEX, "unsupported index version") \
+    X(S4C_ERROR_INDEX_ENTRY_COUNT_MISMATCH, 125, S4C_CLASS_INDEX,                             \
+      "index entry count does not match the buffer")                                          \
+    X(S4C_ERROR_INDEX_ENTRY_OVERFLOW, 126, S4C_CLASS_INDEX,                                   \
+      "index entry offset + size overflows u64")                                              \
+    X(S4C_ERROR_INDEX_NON_MONOTONIC, 127, S4C_CLASS_INDEX, "index entries are not monotonic")
 
 typedef enum s4c_status {
 #define S4C_X_ENUM(name, value, cls, msg) name = value,

@@ -1,0 +1,311 @@
+/*
+ * object_decoder.c — the gateway's GET of a framed body, in parallel.
+ *
+ * The body is walked once with the frame iterator to find every frame and
+ * where its bytes go in the output; then frames decode in parallel straight
+ * into their place, each against its own header. The result must be the one
+ * S4's frame-by-frame loop gives (parse frame i, decode frame i, ...): so
+ * decode errors of frames before a parse error win over it, the lowest failing
+ * frame wins among decode errors, and tasks above a known failure are skipped
+ * (tasks are claimed in increasing order, so every frame below it still runs).
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "container_internal.h"
+
+struct s4c_object_decoder {
+    unsigned threads;
+    s4c_pool *pool;
+    s4c_codec_cache *codecs;
+};
+
+void s4c_object_decode_options_init(s4c_object_decode_options *o) {
+    if (!o) return;
+    memset(o, 0, sizeof(*o));
+    o->struct_size = sizeof(*o);
+}
+
+s4c_status s4c_object_decoder_create(const s4c_object_decode_options *opts,
+                                     s4c_object_decoder **ret, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!ret, S4C_ERROR_INVALID_ARGUMENT);
+    *ret = NULL;
+    s4c_object_decode_options o;
+    s4c_object_decode_options_init(&o);
+    if (opts) {
+        S4C_RETURN_IF(opts->struct_size <
+                              offsetof(s4c_object_decode_options, threads) + sizeof(unsigned) ||
+                          opts->struct_size > sizeof(o),
+                      S4C_ERROR_INVALID_ARGUMENT);
+        memcpy(&o, opts, opts->struct_size);
+    }
+    s4c_object_decoder *dec = s4c_calloc(1, sizeof(*dec));
+    if (!dec) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    dec->threads = s4c_resolve_threads(o.threads);
+    s4c_codec_options co;
+    s4c_codec_options_init(&co);
+    co.dict = o.dict;
+    co.dict_size = o.dict ? o.dict_size : 0;
+    if (s4c_codec_cache_create(dec->threads, &co, &dec->codecs) != S4C_OK) {
+        s4c_free(dec);
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    *ret = dec;
+    return S4C_OK;
+}
+
+void s4c_object_decoder_free(s4c_object_decoder *dec) {
+    if (!dec) return;
+    s4c_codec_cache_free(dec->codecs);
+    s4c_pool_free(dec->pool);
+    s4c_free(dec);
+}
+
+/* ------------------------------------------------------------ the walk */
+
+typedef struct frame_list {
+    s4c_frame *frames;
+    uint64_t *out_offset; /* saturating */
+    size_t count, capacity;
+    uint64_t original; /* saturating sum */
+    uint64_t payload;
+    s4c_status parse_status; /* iterator error after `count` frames, or OK */
+    s4c_error_detail parse_detail;
+} frame_list;
+
+static void frame_list_free(frame_list *l) {
+    s4c_free(l->frames);
+    s4c_free(l->out_offset);
+}
+
+static uint64_t add_saturating(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static s4c_status push_frame(frame_list *l, const s4c_frame *f) {
+    if (l->count == l->capacity) {
+        size_t cap = l->capacity ? l->capacity * 2 : 64;
+        s4c_frame *fr = s4c_malloc(cap * sizeof(*fr));
+        uint64_t *off = s4c_malloc(cap * sizeof(*off));
+        if (!fr || !off) {
+            s4c_free(fr);
+            s4c_free(off);
+            return S4C_ERROR_OUT_OF_MEMORY;
+        }
+        if (l->count) {
+            memcpy(fr, l->frames, l->count * sizeof(*fr));
+            memcpy(off, l->out_offset, l->count * sizeof(*off));
+        }
+        frame_list_free(l);
+        l->frames = fr;
+        l->out_offset = off;
+        l->capacity = cap;
+    }
+    l->frames[l->count] = *f;
+    l->out_offset[l->count] = l->original;
+    l->count++;
+    l->original = add_saturating(l->original, f->header.original_size);
+    l->payload += f->payload_size;
+    return S4C_OK;
+}
+
+/* Collects the frames; an iterator error is kept in the list, not returned. */
+static s4c_status walk(const void *body, size_t size, frame_list *l, int keep) {
+    memset(l, 0, sizeof(*l));
+    s4c_frame_iter it;
+    s4c_frame_iter_init(&it, body, size);
+    for (;;) {
+        s4c_frame f;
+        int has = 0;
+        l->parse_status = s4c_frame_iter_next(&it, &f, &has, &l->parse_detail);
+        if (l->parse_status != S4C_OK || !has) return S4C_OK;
+        if (keep) {
+            if (push_frame(l, &f) != S4C_OK) {
+                frame_list_free(l);
+                return S4C_ERROR_OUT_OF_MEMORY;
+            }
+        } else {
+            l->count++;
+            l->original = add_saturating(l->original, f.header.original_size);
+            l->payload += f.payload_size;
+        }
+    }
+}
+
+s4c_status s4c_object_decoded_size(const void *body, size_t size, uint64_t *original_ret,
+                                   uint64_t *n_frames_ret, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!body && size, S4C_ERROR_INVALID_ARGUMENT);
+    frame_list l;
+    walk(body, size, &l, 0);
+    if (original_ret) *original_ret = l.original;
+    if (n_frames_ret) *n_frames_ret = l.count;
+    if (l.parse_status != S4C_OK && d) *d = l.parse_detail;
+    return l.parse_status;
+}
+
+/* ------------------------------------------------------------ parallel decode */
+
+typedef struct decode_job {
+    s4c_object_decoder *dec;
+    const frame_list *l;
+    uint8_t *dst;
+    size_t cap;
+    s4c_status *status;
+    s4c_error_detail *detail;
+    atomic_size_t first_failure; /* lowest failing frame so far, or SIZE_MAX */
+} decode_job;
+
+static s4c_status decode_one(s4c_object_decoder *dec, unsigned worker, const s4c_frame *f,
+                             uint8_t *dst, size_t cap, s4c_error_detail *d) {
+    s4c_codec *codec = NULL;
+    S4C_TRY(s4c_codec_cache_get(dec->codecs, worker, f->header.codec, &codec, d));
+    size_t written = 0;
+    return s4c_decode_frame_with(codec, f, dst, cap, &written, d);
+}
+
+static void decode_task(void *ctx, size_t i, unsigned worker) {
+    decode_job *j = ctx;
+    j->status[i] = S4C_OK;
+    if (i > atomic_load(&j->first_failure)) return; /* an earlier frame already failed */
+    uint64_t off = j->l->out_offset[i];
+    /* Frames past the end of dst still run S4's manifest checks, against a
+     * zero-capacity region, so the error order stays S4's. */
+    size_t at = off < j->cap ? (size_t)off : j->cap;
+    uint64_t want = j->l->frames[i].header.original_size;
+    size_t cap = want < j->cap - at ? (size_t)want : j->cap - at;
+    s4c_status st = decode_one(j->dec, worker, &j->l->frames[i], j->dst + at, cap, &j->detail[i]);
+    j->status[i] = st;
+    if (st == S4C_OK) return;
+    size_t cur = atomic_load(&j->first_failure);
+    while (i < cur && !atomic_compare_exchange_weak(&j->first_failure, &cur, i)) {
+    }
+}
+
+static void fill_info(s4c_object_info *info, const frame_list *l, size_t body_size) {
+    if (!info) return;
+    memset(info, 0, sizeof(*info));
+    info->codec = l->count ? l->frames[0].header.codec : 0;
+    info->framed = 1;
+    info->n_frames = l->count;
+    info->original_size = l->original;
+    info->compressed_size = body_size;
+    info->payload_size = l->payload;
+    info->error_frame = UINT64_MAX;
+}
+
+static s4c_status ensure_pool(s4c_object_decoder *dec, size_t tasks) {
+    if (tasks < 2 || dec->threads < 2 || dec->pool) return S4C_OK;
+    return s4c_pool_create(dec->threads, &dec->pool);
+}
+
+s4c_status s4c_object_decoder_decode(s4c_object_decoder *dec, const void *body, size_t size,
+                                     void *dst, size_t cap, size_t *written_ret,
+                                     s4c_object_info *info, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!dec || (!body && size) || (!dst && cap), S4C_ERROR_INVALID_ARGUMENT);
+    if (written_ret) *written_ret = 0;
+    frame_list l;
+    if (walk(body, size, &l, 1) != S4C_OK)
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    fill_info(info, &l, size);
+
+    s4c_status st = S4C_OK;
+    s4c_status *status = s4c_calloc(l.count ? l.count : 1, sizeof(*status));
+    s4c_error_detail *detail = s4c_calloc(l.count ? l.count : 1, sizeof(*detail));
+    if (!status || !detail || ensure_pool(dec, l.count) != S4C_OK)
+        st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (st == S4C_OK && l.count) {
+        decode_job job = {dec, &l, dst, cap, status, detail, SIZE_MAX};
+        atomic_init(&job.first_failure, SIZE_MAX);
+        s4c_pool_run(dec->pool, l.count, decode_task, &job);
+        size_t bad = atomic_load(&job.first_failure);
+        if (bad != SIZE_MAX) {
+            st = status[bad];
+            if (d) *d = detail[bad];
+            if (info) info->error_frame = bad;
+        }
+    }
+    if (st == S4C_OK && l.parse_status != S4C_OK) {
+        st = l.parse_status;
+        if (d) *d = l.parse_detail;
+        if (info) info->error_frame = l.count;
+    }
+    if (st == S4C_OK && written_ret) *written_ret = (size_t)l.original;
+    s4c_free(status);
+    s4c_free(detail);
+    frame_list_free(&l);
+    return st;
+}
+
+s4c_status s4c_object_decoder_decode_frame(s4c_object_decoder *dec, const s4c_frame *f, void *dst,
+                                           size_t cap, size_t *written_ret, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!dec || !f || (!dst && cap) || (!f->payload && f->payload_size),
+                  S4C_ERROR_INVALID_ARGUMENT);
+    size_t written = 0;
+    s4c_codec *codec = NULL;
+    s4c_status st = s4c_codec_cache_get(dec->codecs, 0, f->header.codec, &codec, d);
+    if (st == S4C_OK) st = s4c_decode_frame_with(codec, f, dst, cap, &written, d);
+    if (written_ret) *written_ret = st == S4C_OK ? written : 0;
+    return st;
+}
+
+s4c_status s4c_object_decoder_decode_unframed(s4c_object_decoder *dec, const s4c_manifest *m,
+                                              const void *body, size_t size, void *dst, size_t cap,
+                                              size_t *written_ret, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!dec || !m || (!body && size) || (!dst && cap), S4C_ERROR_INVALID_ARGUMENT);
+    s4c_codec *codec = NULL;
+    S4C_TRY(s4c_codec_cache_get(dec->codecs, 0, m->codec, &codec, d));
+    return s4c_decompress(codec, m, body, size, dst, cap, written_ret, d);
+}
+
+s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
+                                           const struct s4c_range_plan *plan, const void *fetched,
+                                           size_t fetched_size, void *dst, size_t cap,
+                                           size_t *written_ret, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!dec || !plan || (!fetched && fetched_size) || (!dst && cap) ||
+                      plan->slice_end < plan->slice_start,
+                  S4C_ERROR_INVALID_ARGUMENT);
+    if (written_ret) *written_ret = 0;
+    uint64_t want = plan->slice_end - plan->slice_start;
+    S4C_RETURN_IF(cap < want, s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
+                                       "destination holds %zu bytes, the range is %llu", cap,
+                                       (unsigned long long)want));
+    uint64_t total = 0;
+    s4c_status st = s4c_object_decoded_size(fetched, fetched_size, &total, NULL, d);
+    if (st == S4C_OK && total < plan->slice_end) {
+        s4c_fail(d, S4C_ERROR_SIZE_MISMATCH,
+                 "fetched frames decode to %llu bytes, the range plan needs %llu (stale sidecar?)",
+                 (unsigned long long)total, (unsigned long long)plan->slice_end);
+        if (d) d->expected = plan->slice_end, d->got = total;
+        return S4C_ERROR_SIZE_MISMATCH;
+    }
+    /* On a parse error, decode anyway: S4 reports a bad frame before it first. */
+    if (total > SIZE_MAX) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "range too large");
+    if (st == S4C_OK && plan->slice_start == 0 && total == want)
+        return s4c_object_decoder_decode(dec, fetched, fetched_size, dst, cap, written_ret, NULL,
+                                         d);
+    uint8_t *tmp = s4c_malloc((size_t)total);
+    if (!tmp) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    st = s4c_object_decoder_decode(dec, fetched, fetched_size, tmp, (size_t)total, NULL, NULL, d);
+    if (st == S4C_OK) {
+        memcpy(dst, tmp + plan->slice_start, (size_t)want);
+        if (written_ret) *written_ret = (size_t)want;
+    }
+    s4c_free(tmp);
+    return st;
+}
+
+s4c_status s4c_object_decode(const void *body, size_t size, const s4c_object_decode_options *o,
+                             void *dst, size_t cap, size_t *written_ret, s4c_object_info *info,
+                             s4c_error_detail *d) {
+    s4c_object_decoder *dec = NULL;
+    S4C_TRY(s4c_object_decoder_create(o, &dec, d));
+    s4c_status st = s4c_object_decoder_decode(dec, body, size, dst, cap, written_ret, info, d);
+    s4c_object_decoder_free(dec);
+    return st;
+}
