@@ -1,0 +1,226 @@
+"""s4_codec's exception tree (s4-compat.md §7.4): classes, bases, module, and the exact
+messages, each triggered for real through the codecs."""
+
+import pytest
+
+import s4_codec
+from conftest import CODEC_FACTORIES, RAW_DICT, text_data
+
+TREE = {
+    "S4Error": ValueError,
+    "S4CrcMismatchError": "S4Error",
+    "S4SizeMismatchError": "S4Error",
+    "S4CodecMismatchError": "S4Error",
+    "S4UnregisteredCodecError": "S4Error",
+    "S4ManifestSizeExceedsLimitError": "S4Error",
+    "S4ManifestSizeMismatchError": "S4Error",
+    "S4BackendError": RuntimeError,
+    "S4IoError": OSError,
+    "S4FrameError": "S4Error",
+    "S4IndexError": "S4Error",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TREE))
+def test_exception_class_base_and_module(name):
+    cls = getattr(s4_codec, name)
+    base = TREE[name]
+    base = getattr(s4_codec, base) if isinstance(base, str) else base
+    assert cls.__bases__ == (base,)
+    assert cls.__module__ == "s4_codec"
+    assert cls.__name__ == name
+    assert issubclass(cls, Exception)
+
+
+def test_io_and_backend_errors_are_not_s4error():
+    assert not issubclass(s4_codec.S4IoError, s4_codec.S4Error)
+    assert not issubclass(s4_codec.S4BackendError, s4_codec.S4Error)
+    assert issubclass(s4_codec.S4Error, ValueError)
+
+
+# Bomb-message prefixes of S4 (§1.4); cpu-lz4 is ours and follows the same form ("lz4").
+BOMB_PREFIX = {"cpu-zstd": "zstd", "cpu-gzip": "gzip", "cpu-zstd-dict": "zstd-dict", "cpu-lz4": "lz4"}
+
+
+def _payload(codec, size=300_000):
+    data = text_data(size)
+    return (data,) + codec.compress(data)
+
+
+def test_crc_flip(codec):
+    data, payload, n, crc = _payload(codec)
+    bad = crc ^ 0x00000100
+    with pytest.raises(s4_codec.S4CrcMismatchError) as ei:
+        codec.decompress(payload, n, bad)
+    assert str(ei.value) == "crc32c mismatch: expected 0x%08x, got 0x%08x" % (bad, crc)
+    assert (ei.value.expected, ei.value.got) == (bad, crc)
+    assert ei.value.status == "S4C_ERROR_CRC_MISMATCH"
+    assert isinstance(ei.value, ValueError)
+
+
+def test_crc_message_pads_to_8_hex_digits(codec):
+    payload, n, crc = codec.compress(b"x")
+    with pytest.raises(s4_codec.S4CrcMismatchError, match=r"^crc32c mismatch: expected 0x00000007, got 0x[0-9a-f]{8}$"):
+        codec.decompress(payload, n, 7)
+
+
+def test_original_size_too_large_is_size_mismatch(codec):
+    data, payload, n, crc = _payload(codec)
+    for claimed in (n + 1, n + 5000):
+        with pytest.raises(s4_codec.S4SizeMismatchError) as ei:
+            codec.decompress(payload, claimed, crc)
+        assert str(ei.value) == f"size mismatch: expected {claimed}, got {n}"
+        assert (ei.value.expected, ei.value.got) == (claimed, n)
+
+
+def test_original_size_one_too_small_is_a_bomb(codec_name, codec):
+    data, payload, n, crc = _payload(codec)
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        codec.decompress(payload, n - 1, crc)
+    msg = str(ei.value)
+    assert ei.value.status == "S4C_ERROR_DECOMPRESSION_BOMB"
+    assert isinstance(ei.value, OSError)
+    if codec_name in BOMB_PREFIX:
+        assert msg == (
+            f"io: {BOMB_PREFIX[codec_name]} decompression bomb detected: produced at least {n} bytes "
+            f"(truncated at cap = manifest.original_size + 1024 = {n - 1 + 1024}); manifest claimed {n - 1}"
+        )
+    else:
+        assert msg.startswith("io: ") and "decompression bomb detected" in msg
+
+
+def test_bomb_with_more_beyond_the_cap(codec_name, codec):
+    data, payload, n, crc = _payload(codec)
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        codec.decompress(payload, 10, crc)
+    msg = str(ei.value)
+    if codec_name in BOMB_PREFIX:
+        assert msg == (
+            f"io: {BOMB_PREFIX[codec_name]} decompression bomb detected: produced at least 1034 bytes "
+            "(truncated at cap = manifest.original_size + 1024 = 1034); manifest claimed 10"
+            "; decoder had more bytes available beyond the cap"
+        )
+    else:
+        assert msg.startswith("io: ") and msg.endswith("; decoder had more bytes available beyond the cap")
+
+
+def test_empty_payload_claiming_zero_bytes(codec_name, codec):
+    # S4: an empty payload is not a valid stream for any codec (zstd: "incomplete frame").
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        codec.decompress(b"", 0, 0)
+    assert str(ei.value).startswith("io: ")
+    if codec_name in ("cpu-zstd", "cpu-zstd-dict"):
+        assert str(ei.value) == "io: incomplete frame"
+
+
+@pytest.mark.parametrize("claimed", [5 * 1024**3 + 1, 2**40, 2**64 - 1])
+def test_over_5_gib_is_refused_before_decoding(codec, claimed):
+    with pytest.raises(s4_codec.S4ManifestSizeExceedsLimitError) as ei:
+        codec.decompress(b"not even a valid payload", claimed, 0)
+    assert str(ei.value) == f"manifest claims {claimed} bytes but limit is 5368709120"
+    assert (ei.value.requested, ei.value.limit) == (claimed, 5368709120)
+    assert isinstance(ei.value, s4_codec.S4Error)
+
+
+def test_exactly_5_gib_is_allowed_and_reports_the_short_output():
+    z = s4_codec.CpuZstd()
+    payload, n, crc = z.compress(b"abc")
+    try:
+        with pytest.raises(s4_codec.S4SizeMismatchError) as ei:
+            z.decompress(payload, 5 * 1024**3, crc)
+    except MemoryError:
+        pytest.skip("this machine refuses a 5 GiB (lazily committed) allocation")
+    assert str(ei.value) == f"size mismatch: expected {5 * 1024**3}, got 3"
+
+
+def test_empty_dictionary_is_backend_error():
+    for empty in (b"", bytearray(), memoryview(b"")):
+        with pytest.raises(s4_codec.S4BackendError) as ei:
+            s4_codec.CpuZstdDict(empty)
+        assert str(ei.value) == (
+            "backend: zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict codec"
+        )
+        assert isinstance(ei.value, RuntimeError)
+        assert ei.value.status == "S4C_ERROR_EMPTY_DICTIONARY"
+
+
+def test_zstd_corrupt_and_truncated_data():
+    z = s4_codec.CpuZstd()
+    data, payload, n, crc = _payload(z)
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        z.decompress(payload[: len(payload) // 2], n, crc)
+    assert str(ei.value) == "io: incomplete frame"
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        z.decompress(b"this is not zstd at all", n, crc)
+    assert str(ei.value) == "io: Unknown frame descriptor"
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        z.decompress(payload + b"trailing garbage", n, crc)
+    assert str(ei.value) == "io: Unknown frame descriptor"
+
+
+def test_zstd_dict_frame_without_its_dictionary():
+    d = s4_codec.train_dictionary(
+        [b"key=%d value=%d flag=yes\n" % (i, i * i) * 3 for i in range(3000)], 4096
+    )
+    payload, n, crc = s4_codec.CpuZstdDict(d).compress(b"key=1 value=1 flag=yes\n" * 20)
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        s4_codec.CpuZstd().decompress(payload, n, crc)
+    assert str(ei.value) == "io: Dictionary mismatch"
+
+
+def test_wrong_raw_dictionary_gives_crc_mismatch():
+    data = text_data(20_000)
+    payload, n, crc = s4_codec.CpuZstdDict(RAW_DICT).compress(data)
+    other = bytes(reversed(RAW_DICT))
+    try:
+        s4_codec.CpuZstdDict(other).decompress(payload, n, crc)
+    except (s4_codec.S4CrcMismatchError, s4_codec.S4IoError, s4_codec.S4SizeMismatchError):
+        pass
+    else:  # decoding the same bytes with another raw dictionary is possible only by luck
+        pytest.fail("a wrong raw dictionary decoded to the right bytes")
+
+
+def test_gzip_corrupt_trailer_and_garbage():
+    g = s4_codec.CpuGzip()
+    data, payload, n, crc = _payload(g)
+    broken = bytearray(payload)
+    broken[-5] ^= 0xFF  # trailer CRC-32
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        g.decompress(bytes(broken), n, crc)
+    assert str(ei.value) == "io: corrupt gzip stream does not have a matching checksum"
+    for bad in (b"\x1f\x8b", b"definitely not gzip", payload[:-12]):
+        with pytest.raises(s4_codec.S4IoError) as ei:
+            g.decompress(bad, n, crc)
+        assert str(ei.value).startswith("io: ")
+
+
+def test_lz4_corrupt_and_truncated():
+    c = s4_codec.CpuLz4(content_checksum=True)
+    data, payload, n, crc = _payload(c)
+    for bad in (payload[:-7], b"\x04\x22\x4d\x18garbage", b"not lz4 at all", payload[:5]):
+        with pytest.raises(s4_codec.S4IoError) as ei:
+            c.decompress(bad, n, crc)
+        assert str(ei.value).startswith("io: ")
+    broken = bytearray(payload)
+    broken[len(broken) // 2] ^= 0x55
+    with pytest.raises((s4_codec.S4IoError, s4_codec.S4CrcMismatchError, s4_codec.S4SizeMismatchError)):
+        c.decompress(bytes(broken), n, crc)
+
+
+@pytest.mark.parametrize("flip_at", [0.25, 0.5, 0.9])
+def test_corrupted_payload_never_passes(codec, flip_at):
+    data, payload, n, crc = _payload(codec, 100_000)
+    broken = bytearray(payload)
+    broken[int(len(broken) * flip_at)] ^= 0x10
+    try:
+        out = codec.decompress(bytes(broken), n, crc)
+    except (s4_codec.S4Error, s4_codec.S4IoError):
+        return
+    assert out == data  # a flip in padding bits may decode to the same bytes
+
+
+def test_usage_errors_are_value_errors_not_s4_errors():
+    with pytest.raises(ValueError) as ei:
+        s4_codec.CpuLz4(block_size_id=1)
+    assert not isinstance(ei.value, s4_codec.S4Error)
+    assert ei.value.status == "S4C_ERROR_INVALID_ARGUMENT"
