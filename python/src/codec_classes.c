@@ -200,12 +200,19 @@ static class_def class_defs[] = {
 
 int s4py_exec_codec_classes(PyObject *module) {
     s4py_state *st = s4py_module_state(module);
-    for (size_t i = 0; i < sizeof class_defs / sizeof class_defs[0]; i++) {
-        PyObject *t = PyType_FromModuleAndSpec(module, &class_defs[i].spec,
-                                               (PyObject *)st->codec_base_type);
-        if (!t) return -1;
+    /* A tuple: Python 3.9 accepts no bare type as bases. */
+    PyObject *bases = PyTuple_Pack(1, (PyObject *)st->codec_base_type);
+    if (!bases) return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof class_defs / sizeof class_defs[0]; i++) {
+        PyObject *t = PyType_FromModuleAndSpec(module, &class_defs[i].spec, bases);
+        if (!t) {
+            rc = -1;
+            break;
+        }
         *(PyTypeObject **)((char *)st + class_defs[i].field) = (PyTypeObject *)t;
-        if (PyModule_AddType(module, (PyTypeObject *)t) < 0) return -1;
+        rc = PyModule_AddType(module, (PyTypeObject *)t);
     }
-    return 0;
+    Py_DECREF(bases);
+    return rc;
 }
