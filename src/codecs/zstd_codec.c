@@ -7,8 +7,9 @@
  *   pattern never pledges a source size, so frames carry no content size and
  *   no checksum; ZSTD_compress() would change the frame header. Empty input is
  *   the exception: the first call is e_end, which pledges 0. We keep the
- *   pattern and only add ZSTD_c_stableInBuffer/stableOutBuffer, which skip the
- *   internal copies; tests/c/test_zstd.c checks the bytes stay identical.
+ *   pattern and only add ZSTD_c_stableOutBuffer (no internal output buffer);
+ *   ZSTD_c_stableInBuffer changes the bytes, so it is not used.
+ *   tests/c/test_zstd.c checks the bytes against the plain pattern.
  * - S4 decodes with the crate's streaming reader (window log max 27, every
  *   concatenated or skippable frame, "incomplete frame" when the input ends
  *   inside one). The reference one-shot decode is that loop; the fast path
@@ -61,15 +62,21 @@ static int is_zdict(const void *dict, size_t size) {
  * libzstd name (S4 shows ZSTD_getErrorName text). */
 static s4c_status zstd_decode_status(size_t ret) {
     switch (ZSTD_getErrorCode(ret)) {
-    case ZSTD_error_prefix_unknown: return S4C_ERROR_UNKNOWN_FORMAT;
+    case ZSTD_error_prefix_unknown:
+        return S4C_ERROR_UNKNOWN_FORMAT;
     case ZSTD_error_dictionary_wrong:
-    case ZSTD_error_dictionary_corrupted: return S4C_ERROR_DICTIONARY_MISMATCH;
-    case ZSTD_error_checksum_wrong: return S4C_ERROR_CHECKSUM_MISMATCH;
+    case ZSTD_error_dictionary_corrupted:
+        return S4C_ERROR_DICTIONARY_MISMATCH;
+    case ZSTD_error_checksum_wrong:
+        return S4C_ERROR_CHECKSUM_MISMATCH;
     case ZSTD_error_frameParameter_windowTooLarge:
-    case ZSTD_error_frameParameter_unsupported: return S4C_ERROR_UNSUPPORTED;
-    case ZSTD_error_memory_allocation: return S4C_ERROR_OUT_OF_MEMORY;
-    case ZSTD_error_dstSize_tooSmall: return S4C_ERROR_DST_TOO_SMALL;
-    default: return S4C_ERROR_CORRUPT_DATA;
+        return S4C_ERROR_UNSUPPORTED;
+    case ZSTD_error_memory_allocation:
+        return S4C_ERROR_OUT_OF_MEMORY;
+    case ZSTD_error_dstSize_tooSmall:
+        return S4C_ERROR_DST_TOO_SMALL;
+    default:
+        return S4C_ERROR_CORRUPT_DATA;
     }
 }
 
@@ -91,14 +98,18 @@ static s4c_status decoder_dict_fail(const void *dict, size_t size, size_t ret,
     return s4c_fail(d, st, "%s", dict_load_error(dict, size, ret));
 }
 
-static ZSTD_CCtx *new_cctx(int level, int stable_buffers) {
+/*
+ * stable_output: write straight into the caller's buffer (no internal output
+ * buffer). ZSTD_c_stableInBuffer is NOT used: it defers initialisation until
+ * e_end for inputs under one block (which then pledges the size and changes
+ * the header) and changes the block bytes of larger inputs.
+ */
+static ZSTD_CCtx *new_cctx(int level, int stable_output) {
     ZSTD_CCtx *cctx = ZSTD_createCCtx_advanced(zstd_mem);
     if (!cctx) return NULL;
     size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
-    if (!ZSTD_isError(r) && stable_buffers) {
-        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableInBuffer, 1);
-        if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableOutBuffer, 1);
-    }
+    if (!ZSTD_isError(r) && stable_output)
+        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableOutBuffer, 1);
     if (ZSTD_isError(r)) {
         ZSTD_freeCCtx(cctx);
         return NULL;
@@ -108,8 +119,8 @@ static ZSTD_CCtx *new_cctx(int level, int stable_buffers) {
 
 static ZSTD_DCtx *new_dctx(void) {
     ZSTD_DCtx *dctx = ZSTD_createDCtx_advanced(zstd_mem);
-    if (dctx && ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax,
-                                                    ZSTD_WINDOW_LOG_MAX))) {
+    if (dctx &&
+        ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
         ZSTD_freeDCtx(dctx);
         return NULL;
     }
@@ -127,9 +138,9 @@ typedef struct zstd_decoder {
     ZSTD_DCtx *dctx;
     void *dict_copy; /* streaming decoders own a copy of the dictionary */
     int single_frame;
-    int at_frame_end;     /* at a frame boundary with every byte flushed */
-    int finished;         /* single-frame mode: the first frame has ended */
-    int may_hold_output;  /* the last call filled the output: libzstd may hold more */
+    int at_frame_end;    /* at a frame boundary with every byte flushed */
+    int finished;        /* single-frame mode: the first frame has ended */
+    int may_hold_output; /* the last call filled the output: libzstd may hold more */
     size_t last_hint;
 } zstd_decoder;
 
@@ -145,8 +156,8 @@ static void zdec_restart(zstd_decoder *z) {
  * mode) the first frame ends. Never calls libzstd when it cannot progress, so
  * its no-forward-progress counter never trips on a caller's idle calls.
  */
-static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *out,
-                            size_t *hint, s4c_error_detail *d) {
+static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *out, size_t *hint,
+                            s4c_error_detail *d) {
     static const uint8_t no_input = 0;
     uint8_t no_output = 0;
     while (!z->finished) {
@@ -183,8 +194,8 @@ static void zstd_decoder_free(void *impl) {
     s4c_free(z);
 }
 
-static s4c_status decoder_create_common(const s4c_decoder_options *o, int need_dict,
-                                        void **impl, s4c_error_detail *d) {
+static s4c_status decoder_create_common(const s4c_decoder_options *o, int need_dict, void **impl,
+                                        s4c_error_detail *d) {
     const void *dict = o ? o->dict : NULL;
     size_t dict_size = dict && o ? o->dict_size : 0;
     if (need_dict && !dict_size)
@@ -244,8 +255,8 @@ static s4c_status zstd_decoder_reset(void *impl) {
 
 /* ------------------------------------------------------- streaming encoder */
 
-static s4c_status encoder_create_common(int level, const void *dict, size_t dict_size,
-                                        void **impl, s4c_error_detail *d) {
+static s4c_status encoder_create_common(int level, const void *dict, size_t dict_size, void **impl,
+                                        s4c_error_detail *d) {
     ZSTD_CCtx *cctx = new_cctx(level, 0);
     if (!cctx) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     if (dict_size) {
@@ -265,9 +276,8 @@ static s4c_status zstd_encoder_create(const s4c_codec_options *o, int level, con
     return encoder_create_common(level, NULL, 0, impl, d);
 }
 
-static s4c_status zstd_dict_encoder_create(const s4c_codec_options *o, int level,
-                                           const void *dict, size_t dict_size, void **impl,
-                                           s4c_error_detail *d) {
+static s4c_status zstd_dict_encoder_create(const s4c_codec_options *o, int level, const void *dict,
+                                           size_t dict_size, void **impl, s4c_error_detail *d) {
     (void)o;
     if (!dict || !dict_size)
         return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
@@ -289,7 +299,7 @@ static s4c_status zstd_encoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buf
     if (ZSTD_isError(r)) {
         ZSTD_CCtx_reset(impl, ZSTD_reset_session_only);
         return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? S4C_ERROR_OUT_OF_MEMORY
-                                                                   : S4C_ERROR_BACKEND;
+                                                                    : S4C_ERROR_BACKEND;
     }
     *pending = r;
     return S4C_OK;
@@ -305,9 +315,9 @@ static void zstd_encoder_free(void *impl) { ZSTD_freeCCtx(impl); }
 /* ------------------------------------------------------------ one-shot codec */
 
 typedef struct zstd_codec {
-    ZSTD_CCtx *cctx;    /* created on first compress; stable in/out buffers */
-    zstd_decoder dec;   /* created on first decode; dec.dctx has stableOutBuffer set */
-    const void *dict;   /* cpu-zstd-dict: c->dict, which outlives this struct */
+    ZSTD_CCtx *cctx;  /* created on first compress; stable output buffer */
+    zstd_decoder dec; /* created on first decode; dec.dctx has stableOutBuffer set */
+    const void *dict; /* cpu-zstd-dict: c->dict, which outlives this struct */
     size_t dict_size;
 } zstd_codec;
 
@@ -328,8 +338,7 @@ static s4c_status zstd_init(s4c_codec *c, const s4c_codec_options *o, s4c_error_
     return zstd_init_common(c, o, 0, d);
 }
 
-static s4c_status zstd_dict_init(s4c_codec *c, const s4c_codec_options *o,
-                                 s4c_error_detail *d) {
+static s4c_status zstd_dict_init(s4c_codec *c, const s4c_codec_options *o, s4c_error_detail *d) {
     if (!c->dict || !c->dict_size)
         return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
                         "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
@@ -375,7 +384,8 @@ static s4c_status compress_fail(const zstd_codec *z, size_t r, s4c_error_detail 
         if (is_zdict(z->dict, z->dict_size))
             return s4c_fail(d, S4C_ERROR_BACKEND, "Dictionary is corrupted");
         return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "%s", ZSTD_getErrorName(r));
-    default: return s4c_fail(d, S4C_ERROR_BACKEND, "%s", ZSTD_getErrorName(r));
+    default:
+        return s4c_fail(d, S4C_ERROR_BACKEND, "%s", ZSTD_getErrorName(r));
     }
 }
 
@@ -472,8 +482,8 @@ static s4c_status decode_reference(zstd_decoder *z, const uint8_t *src, size_t n
     return st;
 }
 
-static s4c_status zstd_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
-                              size_t cap, size_t *written, s4c_error_detail *d) {
+static s4c_status zstd_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                              size_t *written, s4c_error_detail *d) {
     static const uint8_t no_input = 0;
     uint8_t no_output = 0;
     zstd_codec *z = c->impl;

@@ -11,22 +11,20 @@
 
 #include "../core/codec_internal.h"
 
-s4c_status s4c_train_dictionary(const void *samples, const size_t *sample_sizes,
-                                size_t n_samples, void *dict, size_t dict_capacity,
-                                size_t *dict_size_ret, s4c_error_detail *d) {
+s4c_status s4c_train_dictionary(const void *samples, const size_t *sample_sizes, size_t n_samples,
+                                void *dict, size_t dict_capacity, size_t *dict_size_ret,
+                                s4c_error_detail *d) {
     s4c_detail_clear(d);
     if (dict_size_ret) *dict_size_ret = 0;
     if (!dict || !dict_size_ret || (n_samples && (!samples || !sample_sizes)) ||
         n_samples > UINT_MAX)
-        return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
-                        "invalid argument to s4c_train_dictionary");
-    size_t r = ZDICT_trainFromBuffer(dict, dict_capacity, samples, sample_sizes,
-                                     (unsigned)n_samples);
+        return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT, "invalid argument to s4c_train_dictionary");
+    size_t r =
+        ZDICT_trainFromBuffer(dict, dict_capacity, samples, sample_sizes, (unsigned)n_samples);
     if (ZDICT_isError(r))
         return s4c_fail(d, S4C_ERROR_BACKEND, "zstd dictionary training failed: %s",
                         ZDICT_getErrorName(r));
-    if (r == 0)
-        return s4c_fail(d, S4C_ERROR_BACKEND, "zstd dictionary training produced 0 bytes");
+    if (r == 0) return s4c_fail(d, S4C_ERROR_BACKEND, "zstd dictionary training produced 0 bytes");
     *dict_size_ret = r;
     return S4C_OK;
 }
