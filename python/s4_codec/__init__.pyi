@@ -1,7 +1,7 @@
 """Type stubs for s4_codec (drop-in for S4's s4_codec 1.5.2, on libs4codec)."""
 
 import sys
-from typing import Final, Iterable, Tuple
+from typing import Final, Iterable, Tuple, final
 
 if sys.version_info >= (3, 12):
     from collections.abc import Buffer as _BytesLike
@@ -11,6 +11,34 @@ else:
     from mmap import mmap
 
     _BytesLike = Union[bytes, bytearray, memoryview, array, mmap]
+
+__all__ = [
+    "CpuGzip",
+    "CpuLz4",
+    "CpuZstd",
+    "CpuZstdDict",
+    "FRAME_HEADER_BYTES",
+    "FRAME_MAGIC",
+    "MAX_DECOMPRESSED_BYTES",
+    "PADDING_MAGIC",
+    "SIDECAR_SUFFIX",
+    "S4BackendError",
+    "S4CodecMismatchError",
+    "S4CrcMismatchError",
+    "S4Error",
+    "S4FrameError",
+    "S4IndexError",
+    "S4IoError",
+    "S4ManifestSizeExceedsLimitError",
+    "S4ManifestSizeMismatchError",
+    "S4SizeMismatchError",
+    "S4UnregisteredCodecError",
+    "__version__",
+    "crc32c",
+    "gpu_available",
+    "s4codec_version",
+    "train_dictionary",
+]
 
 __version__: Final[str]
 s4codec_version: Final[str]
@@ -33,27 +61,31 @@ class _Codec:
     def decompress(self, data: _BytesLike, original_size: int, crc32c: int) -> bytes:
         """Decodes with S4's manifest checks (compressed_size = len(data))."""
 
+@final
 class CpuZstd(_Codec):
-    def __init__(self, level: int = 3) -> None: ...
+    def __new__(cls, level: int = 3) -> "CpuZstd": ...
 
+@final
 class CpuGzip(_Codec):
-    def __init__(self, level: int = 6) -> None: ...
+    def __new__(cls, level: int = 6) -> "CpuGzip": ...
 
+@final
 class CpuZstdDict(_Codec):
-    def __init__(self, dict_bytes: _BytesLike, level: int = 3) -> None: ...
+    def __new__(cls, dict_bytes: _BytesLike, level: int = 3) -> "CpuZstdDict": ...
     @property
     def dict_len(self) -> int: ...
 
+@final
 class CpuLz4(_Codec):
-    def __init__(
-        self,
+    def __new__(
+        cls,
         level: int = 0,
         block_size_id: int = 0,
         block_linked: bool = False,
         content_checksum: bool = False,
         block_checksum: bool = False,
         content_size: bool = False,
-    ) -> None: ...
+    ) -> "CpuLz4": ...
     @property
     def block_size_id(self) -> int: ...
     @property

@@ -12,7 +12,7 @@ static PyObject *py_gpu_available(PyObject *module, PyObject *unused) {
 
 static PyMethodDef info_functions[] = {
     {"gpu_available", py_gpu_available, METH_NOARGS,
-     "gpu_available() -> bool\n\nTrue when a GPU codec backend is present and a device "
+     "gpu_available($module, /)\n--\n\nTrue when a GPU codec backend is present and a device "
      "answers."},
     {NULL, NULL, 0, NULL},
 };

@@ -153,14 +153,14 @@ static PyGetSetDef cpu_lz4_getset[] = {
 static PyType_Slot cpu_zstd_slots[] = {
     {Py_tp_new, cpu_zstd_new},
     {Py_tp_repr, cpu_zstd_repr},
-    {Py_tp_doc, "CpuZstd(level=3)\n\nS4's cpu-zstd codec: one zstd frame per chunk, level "
+    {Py_tp_doc, "CpuZstd(level=3)\n--\n\nS4's cpu-zstd codec: one zstd frame per chunk, level "
                 "clamped to 1..22."},
     {0, NULL},
 };
 static PyType_Slot cpu_gzip_slots[] = {
     {Py_tp_new, cpu_gzip_new},
     {Py_tp_repr, cpu_gzip_repr},
-    {Py_tp_doc, "CpuGzip(level=6)\n\nS4's cpu-gzip codec: one gzip member per chunk, level "
+    {Py_tp_doc, "CpuGzip(level=6)\n--\n\nS4's cpu-gzip codec: one gzip member per chunk, level "
                 "min(level, 9); negative levels raise OverflowError."},
     {0, NULL},
 };
@@ -168,7 +168,7 @@ static PyType_Slot cpu_zstd_dict_slots[] = {
     {Py_tp_new, cpu_zstd_dict_new},
     {Py_tp_repr, cpu_zstd_dict_repr},
     {Py_tp_getset, cpu_zstd_dict_getset},
-    {Py_tp_doc, "CpuZstdDict(dict_bytes, level=3)\n\nS4's cpu-zstd-dict codec: zstd frames "
+    {Py_tp_doc, "CpuZstdDict(dict_bytes, level=3)\n--\n\nS4's cpu-zstd-dict codec: zstd frames "
                 "with a raw or ZDICT dictionary; an empty dictionary raises S4BackendError."},
     {0, NULL},
 };
@@ -177,7 +177,7 @@ static PyType_Slot cpu_lz4_slots[] = {
     {Py_tp_repr, cpu_lz4_repr},
     {Py_tp_getset, cpu_lz4_getset},
     {Py_tp_doc, "CpuLz4(level=0, block_size_id=0, block_linked=False, content_checksum=False, "
-                "block_checksum=False, content_size=False)\n\n"
+                "block_checksum=False, content_size=False)\n--\n\n"
                 "libs4codec's cpu-lz4 codec: one LZ4 frame per chunk."},
     {0, NULL},
 };

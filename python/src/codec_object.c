@@ -229,11 +229,11 @@ static PyObject *codec_base_new(PyTypeObject *type, PyObject *args, PyObject *kw
 static PyMethodDef codec_methods[] = {
     {"compress", (PyCFunction)(void (*)(void))codec_compress,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
-     "compress(data) -> (payload: bytes, original_size: int, crc32c: int)\n\n"
+     "compress($self, /, data)\n--\n\nReturns (payload: bytes, original_size: int, crc32c: int).\n"
      "Compresses a bytes-like object; crc32c is the CRC-32C of `data`."},
     {"decompress", (PyCFunction)(void (*)(void))codec_decompress,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
-     "decompress(data, original_size, crc32c) -> bytes\n\n"
+     "decompress($self, /, data, original_size, crc32c)\n--\n\n"
      "Decompresses `data` with S4's manifest checks (compressed_size = len(data))."},
     {NULL, NULL, 0, NULL},
 };

@@ -33,7 +33,7 @@ static PyObject *py_crc32c(PyObject *module, PyObject *const *args, Py_ssize_t n
 
 static PyMethodDef crc32c_functions[] = {
     {"crc32c", (PyCFunction)(void (*)(void))py_crc32c, METH_FASTCALL | METH_KEYWORDS,
-     "crc32c(data, value=0) -> int\n\nCRC-32C (Castagnoli) of a bytes-like object, continuing "
+     "crc32c($module, /, data, value=0)\n--\n\nCRC-32C (Castagnoli) of a bytes-like object, continuing "
      "from `value`."},
     {NULL, NULL, 0, NULL},
 };

@@ -107,7 +107,7 @@ done:
 static PyMethodDef training_functions[] = {
     {"train_dictionary", (PyCFunction)(void (*)(void))py_train_dictionary,
      METH_FASTCALL | METH_KEYWORDS,
-     "train_dictionary(samples, size) -> bytes\n\nTrains a zstd dictionary of at most `size` "
+     "train_dictionary($module, /, samples, size)\n--\n\nTrains a zstd dictionary of at most `size` "
      "bytes from an iterable of bytes-like samples, for CpuZstdDict."},
     {NULL, NULL, 0, NULL},
 };
