@@ -22,10 +22,11 @@ static void sample_set_free(sample_set *s) {
     PyMem_RawFree(s->sizes);
 }
 
-/* Copies every sample of the sequence `seq` into `s`. */
+/* Copies every sample of the tuple `seq` into `s`. A tuple, not the caller's
+ * list: acquiring a buffer may run Python code that mutates a list. */
 static int gather_samples(PyObject *seq, sample_set *s) {
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t n = PyTuple_GET_SIZE(seq);
+    PyObject **items = n ? &PyTuple_GET_ITEM(seq, 0) : NULL;
     size_t total = 0;
     s->sizes = PyMem_RawMalloc(n ? (size_t)n * sizeof(size_t) : 1);
     if (!s->sizes) {
@@ -78,7 +79,7 @@ static PyObject *py_train_dictionary(PyObject *module, PyObject *const *args, Py
         PyErr_SetString(PyExc_TypeError, "samples must be an iterable of bytes-like objects");
         return NULL;
     }
-    PyObject *seq = PySequence_Fast(argv[0], "samples must be an iterable of bytes-like objects");
+    PyObject *seq = PySequence_Tuple(argv[0]);
     if (!seq) return NULL;
     sample_set s = {NULL, NULL, 0};
     PyObject *out = NULL;

@@ -378,3 +378,47 @@ def test_train_dictionary_errors():
         s4_codec.train_dictionary(_samples(), -1)
     with pytest.raises((s4_codec.S4BackendError, s4_codec.S4IoError)):
         s4_codec.train_dictionary([b"a", b"b"], 4096)  # far too little to train on
+
+
+def test_train_dictionary_survives_samples_that_mutate_their_list():
+    samples = _samples()
+
+    class Evil:
+        """A bytes-like sample whose buffer export empties the caller's list."""
+
+        def __init__(self, data):
+            self.data = data
+
+        def __buffer__(self, flags):
+            samples.clear()
+            return memoryview(self.data)
+
+    import sys
+
+    if sys.version_info < (3, 12):
+        pytest.skip("__buffer__ needs Python 3.12")
+    samples.append(Evil(b"x" * 100))
+    assert len(s4_codec.train_dictionary(samples, 4096)) > 0
+
+
+# ------------------------------------------------------------------ interpreters
+
+
+def test_module_loads_in_subinterpreters():
+    # Multi-phase init and module state: each interpreter gets its own module and classes.
+    testcapi = pytest.importorskip("_testcapi")
+    code = (
+        "import s4_codec\n"
+        "c = s4_codec.CpuZstd(4)\n"
+        "p, n, crc = c.compress(b'sub' * 1000)\n"
+        "assert c.decompress(p, n, crc) == b'sub' * 1000\n"
+        "try:\n"
+        "    c.decompress(p, n, crc ^ 1)\n"
+        "except s4_codec.S4CrcMismatchError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit(1)\n"
+    )
+    for _ in range(3):
+        assert testcapi.run_in_subinterp(code) == 0
+    assert s4_codec.CpuZstd(4).level == 4  # the main interpreter's module is untouched
