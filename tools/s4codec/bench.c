@@ -122,8 +122,12 @@ static s4c_status ours_decompress(ours *o) {
         if (st != S4C_OK) return st;
         if (in.pos == before && out.pos == made) break;
     }
-    s4c_status st = s4c_decoder_stream(o->dec, &in, &out, NULL); /* flush what is held */
-    if (st != S4C_OK) return st;
+    s4c_status st;
+    size_t made;
+    do { /* flush what the decoder still holds */
+        made = out.pos;
+        if ((st = s4c_decoder_stream(o->dec, &in, &out, NULL)) != S4C_OK) return st;
+    } while (out.pos > made && out.pos < out.size);
     if ((st = s4c_decoder_finish(o->dec)) != S4C_OK) return st;
     return out.pos == o->n ? S4C_OK : S4C_ERROR_SIZE_MISMATCH;
 }
@@ -495,6 +499,12 @@ int cli_bench_main(int argc, char **argv) {
                              command);
         return bench_file(sample, &b);
     }
+    for (int i = optind; i < argc; i++)
+        if (!strcmp(argv[i], "-"))
+            return cli_error(CLI_EXIT_USAGE,
+                             "%s: needs files (the reference tools re-read them), "
+                             "not stdin",
+                             command);
     rc = 0;
     for (int i = optind; i < argc; i++) {
         if (i > optind) printf("\n");
