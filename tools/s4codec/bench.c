@@ -32,6 +32,9 @@
 #ifndef S4C_CLI_SAMPLE_INSTALLED
 #define S4C_CLI_SAMPLE_INSTALLED ""
 #endif
+#ifndef S4C_CLI_SAMPLE_NAME
+#define S4C_CLI_SAMPLE_NAME "sample.txt"
+#endif
 
 #define MIN_SECONDS 0.2 /* default: keep timing a measurement until this much time ran */
 #define MAX_RUNS 50
@@ -408,8 +411,24 @@ static int bench_file(const char *path, const bench_opts *b) {
     return rc;
 }
 
+/* The sample next to an installed binary: <prefix>/bin/s4codec -> <prefix>/share/s4codec/. */
+static int sample_beside_binary(char *path, size_t cap) {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0) return -1;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return -1;
+    *slash = '\0';
+    int k = snprintf(path, cap, "%s/../share/s4codec/%s", exe, S4C_CLI_SAMPLE_NAME);
+    return k > 0 && (size_t)k < cap ? 0 : -1;
+}
+
 static const char *bundled_sample(void) {
-    static const char *const candidates[] = {S4C_CLI_SAMPLE_SOURCE, S4C_CLI_SAMPLE_INSTALLED};
+    static char beside[4096 + 64];
+    const char *candidates[] = {S4C_CLI_SAMPLE_SOURCE,
+                                sample_beside_binary(beside, sizeof(beside)) ? "" : beside,
+                                S4C_CLI_SAMPLE_INSTALLED};
     for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
         if (candidates[i][0] && access(candidates[i], R_OK) == 0) return candidates[i];
     return NULL;
