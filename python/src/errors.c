@@ -14,6 +14,7 @@
 #include "s4py.h" /* Python.h first, as the C API requires */
 
 #include <stddef.h>
+#include <string.h>
 
 typedef enum exc_base { BASE_VALUE_ERROR, BASE_RUNTIME_ERROR, BASE_OS_ERROR, BASE_S4_ERROR } exc_base;
 
@@ -55,27 +56,6 @@ static PyObject **state_slot(s4py_state *st, size_t field) {
     return (PyObject **)((char *)st + field);
 }
 
-int s4py_exec_errors(PyObject *module) {
-    s4py_state *st = s4py_module_state(module);
-    for (size_t i = 0; i < sizeof exc_specs / sizeof exc_specs[0]; i++) {
-        const exc_spec *e = &exc_specs[i];
-        PyObject *base = e->base == BASE_VALUE_ERROR     ? PyExc_ValueError
-                         : e->base == BASE_RUNTIME_ERROR ? PyExc_RuntimeError
-                         : e->base == BASE_OS_ERROR      ? PyExc_OSError
-                                                         : st->S4Error;
-        PyObject *exc = PyErr_NewExceptionWithDoc(e->name, e->doc, base, NULL);
-        if (!exc) return -1;
-        *state_slot(st, e->field) = exc;
-        const char *short_name = e->name + sizeof "s4_codec." - 1;
-        Py_INCREF(exc);
-        if (PyModule_AddObject(module, short_name, exc) < 0) {
-            Py_DECREF(exc);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------ status → raise */
 
 /* The library's whole Display text, or the status's fixed message. */
@@ -100,7 +80,7 @@ typedef struct attr_spec {
 } attr_spec;
 
 typedef struct class_rule {
-    size_t exc_field; /* exception in s4py_state; 0: ValueError (usage errors) */
+    size_t exc_field; /* exception in s4py_state, or USAGE_ERROR */
     enum { TEXT_DISPLAY, TEXT_CAUSE, TEXT_FORMAT } text;
     const char *prefix; /* TEXT_CAUSE: S4's Python prefix, TEXT_DISPLAY: "" */
     const char *format; /* TEXT_FORMAT: printf format over (a, b) from attrs */
@@ -108,6 +88,7 @@ typedef struct class_rule {
 } class_rule;
 
 #define DETAIL(f) offsetof(s4c_error_detail, f)
+#define USAGE_ERROR ((size_t)-1) /* the caller's mistake: a plain ValueError */
 static const class_rule class_rules[] = {
     [S4C_CLASS_NONE] = {FIELD(S4Error), TEXT_DISPLAY, "codec error: ", NULL, {{NULL, 0}}},
     [S4C_CLASS_CODEC_MISMATCH] = {FIELD(S4CodecMismatchError), TEXT_DISPLAY, "", NULL,
@@ -131,7 +112,7 @@ static const class_rule class_rules[] = {
                                           NULL, {{NULL, 0}}},
     [S4C_CLASS_FRAME] = {FIELD(S4FrameError), TEXT_CAUSE, "frame error: ", NULL, {{NULL, 0}}},
     [S4C_CLASS_INDEX] = {FIELD(S4IndexError), TEXT_CAUSE, "index error: ", NULL, {{NULL, 0}}},
-    [S4C_CLASS_USAGE] = {0, TEXT_DISPLAY, "", NULL, {{NULL, 0}}},
+    [S4C_CLASS_USAGE] = {USAGE_ERROR, TEXT_DISPLAY, "", NULL, {{NULL, 0}}},
 };
 
 static PyObject *format_message(const class_rule *r, s4c_status status,
@@ -164,11 +145,14 @@ static int set_u64_attr(PyObject *exc, const char *name, uint64_t v) {
 
 PyObject *s4py_raise_status(s4py_state *st, s4c_status status, const s4c_error_detail *d) {
     if (status == S4C_ERROR_OUT_OF_MEMORY) return PyErr_NoMemory();
+    /* A status this build does not know (a newer library?) is S4's "unknown
+     * variant": S4Error("codec error: ..."), whatever class the library guesses. */
+    int known = strcmp(s4c_status_name(status), "S4C_UNKNOWN_STATUS") != 0;
     s4c_error_class cls = s4c_status_class(status);
-    if ((size_t)cls >= sizeof class_rules / sizeof class_rules[0] || status == S4C_OK)
+    if (!known || status == S4C_OK || (size_t)cls >= sizeof class_rules / sizeof class_rules[0])
         cls = S4C_CLASS_NONE;
     const class_rule *r = &class_rules[cls];
-    PyObject *type = r->exc_field ? *state_slot(st, r->exc_field) : PyExc_ValueError;
+    PyObject *type = r->exc_field == USAGE_ERROR ? PyExc_ValueError : *state_slot(st, r->exc_field);
 
     PyObject *msg = format_message(r, status, d);
     if (!msg) return NULL;
@@ -183,4 +167,70 @@ PyObject *s4py_raise_status(s4py_state *st, s4c_status status, const s4c_error_d
     if (rc == 0) PyErr_SetObject(type, exc);
     Py_DECREF(exc);
     return NULL;
+}
+
+/* ------------------------------------------------------------ test hook */
+
+/*
+ * _raise_status(status, message="", cause_offset=0, expected=0, got=0, limit=0):
+ * raises what a library call failing with that detail raises. Lets the tests
+ * check the mapping of every status, including ones no codec call reaches
+ * (codec mismatch, frame and index errors). Not part of s4_codec's API.
+ */
+static PyObject *py_raise_status(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                                 PyObject *kwnames) {
+    static const char *const names[] = {"status", "message", "cause_offset",
+                                        "expected", "got",     "limit"};
+    PyObject *argv[6];
+    if (s4py_bind_args("_raise_status", args, nargs, kwnames, names, 6, 1, argv) < 0)
+        return NULL;
+    int32_t status;
+    uint64_t values[4] = {0, 0, 0, 0};
+    if (s4py_as_i32(argv[0], "status", &status) < 0) return NULL;
+    for (int i = 0; i < 4; i++)
+        if (argv[2 + i] && s4py_as_u64(argv[2 + i], names[2 + i], &values[i]) < 0) return NULL;
+    s4c_error_detail d;
+    memset(&d, 0, sizeof d);
+    d.status = (s4c_status)status;
+    if (argv[1]) {
+        const char *msg = PyUnicode_AsUTF8(argv[1]);
+        if (!msg) return NULL;
+        PyOS_snprintf(d.message, sizeof d.message, "%s", msg);
+    }
+    d.cause_offset = (size_t)values[0];
+    d.expected = values[1];
+    d.got = values[2];
+    d.limit = values[3];
+    return s4py_raise_status(s4py_module_state(module), (s4c_status)status, &d);
+}
+
+static PyMethodDef error_functions[] = {
+    {"_raise_status", (PyCFunction)(void (*)(void))py_raise_status,
+     METH_FASTCALL | METH_KEYWORDS,
+     "_raise_status($module, /, status, message='', cause_offset=0, expected=0, got=0, limit=0)"
+     "\n--\n\nRaises the exception of a library status (for tests)."},
+    {NULL, NULL, 0, NULL},
+};
+
+/* ------------------------------------------------------------ exec */
+
+int s4py_exec_errors(PyObject *module) {
+    s4py_state *st = s4py_module_state(module);
+    for (size_t i = 0; i < sizeof exc_specs / sizeof exc_specs[0]; i++) {
+        const exc_spec *e = &exc_specs[i];
+        PyObject *base = e->base == BASE_VALUE_ERROR     ? PyExc_ValueError
+                         : e->base == BASE_RUNTIME_ERROR ? PyExc_RuntimeError
+                         : e->base == BASE_OS_ERROR      ? PyExc_OSError
+                                                         : st->S4Error;
+        PyObject *exc = PyErr_NewExceptionWithDoc(e->name, e->doc, base, NULL);
+        if (!exc) return -1;
+        *state_slot(st, e->field) = exc;
+        const char *short_name = e->name + sizeof "s4_codec." - 1;
+        Py_INCREF(exc);
+        if (PyModule_AddObject(module, short_name, exc) < 0) {
+            Py_DECREF(exc);
+            return -1;
+        }
+    }
+    return PyModule_AddFunctions(module, error_functions);
 }

@@ -224,3 +224,86 @@ def test_usage_errors_are_value_errors_not_s4_errors():
         s4_codec.CpuLz4(block_size_id=1)
     assert not isinstance(ei.value, s4_codec.S4Error)
     assert ei.value.status == "S4C_ERROR_INVALID_ARGUMENT"
+
+
+# ------------------------------------------------------------------ every status → its class
+
+import _s4codec  # noqa: E402  (the extension: its _raise_status test hook)
+
+# (status value, name, exception): the S4 class of each status in include/s4codec.h.
+STATUS_EXCEPTIONS = [
+    (1, "S4C_ERROR_INVALID_ARGUMENT", ValueError),
+    (2, "S4C_ERROR_OUT_OF_MEMORY", MemoryError),
+    (3, "S4C_ERROR_UNKNOWN_CODEC", ValueError),
+    (4, "S4C_ERROR_CODEC_UNAVAILABLE", s4_codec.S4UnregisteredCodecError),
+    (5, "S4C_ERROR_CODEC_MISMATCH", s4_codec.S4CodecMismatchError),
+    (6, "S4C_ERROR_MANIFEST_SIZE_EXCEEDS_LIMIT", s4_codec.S4ManifestSizeExceedsLimitError),
+    (7, "S4C_ERROR_MANIFEST_SIZE_MISMATCH", s4_codec.S4ManifestSizeMismatchError),
+    (8, "S4C_ERROR_SIZE_MISMATCH", s4_codec.S4SizeMismatchError),
+    (9, "S4C_ERROR_CRC_MISMATCH", s4_codec.S4CrcMismatchError),
+    (10, "S4C_ERROR_DECOMPRESSION_BOMB", s4_codec.S4IoError),
+    (11, "S4C_ERROR_CORRUPT_DATA", s4_codec.S4IoError),
+    (12, "S4C_ERROR_TRUNCATED_INPUT", s4_codec.S4IoError),
+    (13, "S4C_ERROR_DICTIONARY_MISMATCH", s4_codec.S4IoError),
+    (14, "S4C_ERROR_CHECKSUM_MISMATCH", s4_codec.S4IoError),
+    (15, "S4C_ERROR_UNKNOWN_FORMAT", s4_codec.S4IoError),
+    (16, "S4C_ERROR_UNSUPPORTED", s4_codec.S4IoError),
+    (17, "S4C_ERROR_DST_TOO_SMALL", ValueError),
+    (18, "S4C_ERROR_EMPTY_DICTIONARY", s4_codec.S4BackendError),
+    (19, "S4C_ERROR_BACKEND", s4_codec.S4BackendError),
+    (20, "S4C_ERROR_STAGE", ValueError),
+    (21, "S4C_ERROR_FAILED_STATE", ValueError),
+    (22, "S4C_ERROR_TRAILING_DATA", s4_codec.S4IoError),
+]
+
+
+@pytest.mark.parametrize("value, name, exc", STATUS_EXCEPTIONS, ids=[s[1] for s in STATUS_EXCEPTIONS])
+def test_every_status_maps_to_its_exception(value, name, exc):
+    with pytest.raises(exc) as ei:
+        _s4codec._raise_status(value, "some text")
+    assert type(ei.value) is exc
+    if exc is not MemoryError:
+        assert ei.value.status == name
+
+
+def test_statuses_beyond_the_list_are_s4error_codec_error():
+    with pytest.raises(s4_codec.S4Error) as ei:
+        _s4codec._raise_status(999, "whatever happened")
+    assert type(ei.value) is s4_codec.S4Error
+    assert str(ei.value) == "codec error: whatever happened"
+
+
+@pytest.mark.parametrize(
+    "value, message, offset, expected_text",
+    [
+        (5, "codec mismatch: expected CpuZstd, got CpuGzip", 0, "codec mismatch: expected CpuZstd, got CpuGzip"),
+        (7, "manifest compressed_size 10 does not match payload length 9", 0,
+         "manifest compressed_size 10 does not match payload length 9"),
+        (4, "codec NvcompZstd is not registered in this CodecRegistry", 0,
+         "codec NvcompZstd is not registered in this CodecRegistry"),
+        (11, "io error: Unknown frame descriptor", len("io error: "), "io: Unknown frame descriptor"),
+        (19, "compression backend error: nvcomp zstd decompress: oops", len("compression backend error: "),
+         "backend: nvcomp zstd decompress: oops"),
+        (1, "level out of range", 0, "level out of range"),
+    ],
+)
+def test_message_forms(value, message, offset, expected_text):
+    with pytest.raises(Exception) as ei:
+        _s4codec._raise_status(value, message, cause_offset=offset)
+    assert str(ei.value) == expected_text
+
+
+def test_messages_built_from_values():
+    with pytest.raises(s4_codec.S4CrcMismatchError, match=r"^crc32c mismatch: expected 0x0000abcd, got 0xffffffff$"):
+        _s4codec._raise_status(9, "ignored", expected=0xABCD, got=0xFFFFFFFF)
+    with pytest.raises(s4_codec.S4SizeMismatchError, match=r"^size mismatch: expected 7, got 3$"):
+        _s4codec._raise_status(8, "ignored", expected=7, got=3)
+    with pytest.raises(s4_codec.S4ManifestSizeExceedsLimitError,
+                       match=r"^manifest claims 6442450944 bytes but limit is 5368709120$"):
+        _s4codec._raise_status(6, "ignored", got=6 << 30, limit=5 << 30)
+
+
+def test_missing_detail_text_falls_back_to_the_status_message():
+    with pytest.raises(s4_codec.S4IoError) as ei:
+        _s4codec._raise_status(12)
+    assert str(ei.value) == "io: truncated compressed data"
