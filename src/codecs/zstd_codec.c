@@ -92,12 +92,6 @@ static const char *dict_load_error(const void *dict, size_t size, size_t ret) {
     return is_zdict(dict, size) ? "Dictionary is corrupted" : ZSTD_getErrorName(ret);
 }
 
-static s4c_status decoder_dict_fail(const void *dict, size_t size, size_t ret,
-                                    s4c_error_detail *d) {
-    s4c_status st = is_zdict(dict, size) ? S4C_ERROR_DICTIONARY_MISMATCH : zstd_decode_status(ret);
-    return s4c_fail(d, st, "%s", dict_load_error(dict, size, ret));
-}
-
 /*
  * stable_output: write straight into the caller's buffer (no internal output
  * buffer). ZSTD_c_stableInBuffer is NOT used: it defers initialisation until
@@ -133,10 +127,21 @@ static ZSTD_DCtx *new_dctx(void) {
  * The decoder state machine shared by the streaming API and the one-shot
  * reference path. libzstd's return value says "frame finished" only on the
  * call that finishes it, so the boundary is tracked here.
+ *
+ * Why two DDicts of one dictionary: libzstd decodes the first block after a
+ * dictionary change with a different sequence decoder (its "cold dictionary"
+ * prefetch path) than later ones. Both agree on valid frames, but on corrupt
+ * ones they can disagree (one reports corruption, the other yields bytes), so
+ * a reused context would make verdicts depend on what it decoded before. S4
+ * builds a fresh decoder per call, i.e. always cold; alternating between two
+ * DDicts of the same dictionary at different addresses gives every session
+ * that state for the price of a pointer swap, instead of a new context
+ * (~15 us) per call.
  */
 typedef struct zstd_decoder {
     ZSTD_DCtx *dctx;
-    void *dict_copy; /* streaming decoders own a copy of the dictionary */
+    ZSTD_DDict *ddict[2]; /* the same dictionary at two addresses */
+    int next_ddict;
     int single_frame;
     int at_frame_end;    /* at a frame boundary with every byte flushed */
     int finished;        /* single-frame mode: the first frame has ended */
@@ -144,7 +149,40 @@ typedef struct zstd_decoder {
     size_t last_hint;
 } zstd_decoder;
 
+/* dict_outlives: the bytes stay valid as long as the decoder (one-shot codecs). */
+static s4c_status zdec_load_dict(zstd_decoder *z, const void *dict, size_t size, int dict_outlives,
+                                 s4c_error_detail *d) {
+    for (int i = 0; i < 2; i++) {
+        /* Different content addresses: libzstd compares where the dictionary ends. */
+        ZSTD_dictLoadMethod_e how = i == 0 && dict_outlives ? ZSTD_dlm_byRef : ZSTD_dlm_byCopy;
+        z->ddict[i] = ZSTD_createDDict_advanced(dict, size, how, ZSTD_dct_auto, zstd_mem);
+        if (!z->ddict[i]) {
+            /* libzstd answers NULL both for no memory and for ZDICT tables that do not parse. */
+            if (is_zdict(dict, size))
+                return s4c_fail(d, S4C_ERROR_DICTIONARY_MISMATCH, "Dictionary is corrupted");
+            return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    return S4C_OK;
+}
+
+static void zdec_free_dicts(zstd_decoder *z) {
+    ZSTD_freeDDict(z->ddict[0]);
+    ZSTD_freeDDict(z->ddict[1]);
+    z->ddict[0] = z->ddict[1] = NULL;
+}
+
+/* Starts a new session the way a fresh context would (see above). */
+static void zdec_session_begin(zstd_decoder *z) {
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only);
+    if (z->ddict[0]) {
+        ZSTD_DCtx_refDDict(z->dctx, z->ddict[z->next_ddict]);
+        z->next_ddict ^= 1;
+    }
+}
+
 static void zdec_restart(zstd_decoder *z) {
+    zdec_session_begin(z);
     z->at_frame_end = 0; /* S4: an empty payload is an incomplete frame */
     z->finished = 0;
     z->may_hold_output = 0;
@@ -190,7 +228,7 @@ static void zstd_decoder_free(void *impl) {
     zstd_decoder *z = impl;
     if (!z) return;
     ZSTD_freeDCtx(z->dctx);
-    s4c_free(z->dict_copy);
+    zdec_free_dicts(z);
     s4c_free(z);
 }
 
@@ -206,20 +244,16 @@ static s4c_status decoder_create_common(const s4c_decoder_options *o, int need_d
     if (!z) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     z->single_frame = o && o->single_frame;
     z->dctx = new_dctx();
-    if (z->dctx && dict_size) {
-        z->dict_copy = s4c_malloc(dict_size);
-        if (z->dict_copy) {
-            memcpy(z->dict_copy, dict, dict_size);
-            size_t r = ZSTD_DCtx_loadDictionary_byReference(z->dctx, z->dict_copy, dict_size);
-            if (ZSTD_isError(r)) {
-                zstd_decoder_free(z);
-                return decoder_dict_fail(dict, dict_size, r, d);
-            }
-        }
-    }
-    if (!z->dctx || (dict_size && !z->dict_copy)) {
+    if (!z->dctx) {
         zstd_decoder_free(z);
         return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    if (dict_size) {
+        s4c_status st = zdec_load_dict(z, dict, dict_size, 0, d); /* copied: caller's may go */
+        if (st != S4C_OK) {
+            zstd_decoder_free(z);
+            return st;
+        }
     }
     zdec_restart(z);
     *impl = z;
@@ -247,9 +281,7 @@ static s4c_status zstd_decoder_finish(void *impl) {
 }
 
 static s4c_status zstd_decoder_reset(void *impl) {
-    zstd_decoder *z = impl;
-    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only); /* keeps the dictionary */
-    zdec_restart(z);
+    zdec_restart(impl);
     return S4C_OK;
 }
 
@@ -351,6 +383,7 @@ static void zstd_destroy(s4c_codec *c) {
     if (!z) return;
     ZSTD_freeCCtx(z->cctx);
     ZSTD_freeDCtx(z->dec.dctx);
+    zdec_free_dicts(&z->dec);
     s4c_free(z);
     c->impl = NULL;
 }
@@ -424,10 +457,11 @@ static s4c_status ensure_dctx(zstd_codec *z, s4c_error_detail *d) {
         return s4c_fail(d, S4C_ERROR_BACKEND, "libzstd refused ZSTD_d_stableOutBuffer");
     }
     if (z->dict_size) {
-        size_t r = ZSTD_DCtx_loadDictionary_byReference(dctx, z->dict, z->dict_size);
-        if (ZSTD_isError(r)) {
+        s4c_status st = zdec_load_dict(&z->dec, z->dict, z->dict_size, 1, d);
+        if (st != S4C_OK) {
+            zdec_free_dicts(&z->dec);
             ZSTD_freeDCtx(dctx);
-            return decoder_dict_fail(z->dict, z->dict_size, r, d);
+            return st;
         }
     }
     z->dec.dctx = dctx;
@@ -435,14 +469,14 @@ static s4c_status ensure_dctx(zstd_codec *z, s4c_error_detail *d) {
 }
 
 /* Straight into dst; 1 when every byte decoded cleanly, 0 for "ask the reference path". */
-static int decode_fast(ZSTD_DCtx *dctx, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+static int decode_fast(zstd_decoder *z, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
                        size_t *written) {
-    ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+    zdec_session_begin(z);
     ZSTD_inBuffer in = {src, n, 0};
     ZSTD_outBuffer out = {dst, cap, 0};
     for (;;) {
         size_t in_before = in.pos, out_before = out.pos;
-        size_t r = ZSTD_decompressStream(dctx, &out, &in);
+        size_t r = ZSTD_decompressStream(z->dctx, &out, &in);
         if (ZSTD_isError(r)) return 0;
         if (r == 0 && in.pos == in.size) {
             *written = out.pos;
@@ -460,7 +494,7 @@ static s4c_status decode_reference(zstd_decoder *z, const uint8_t *src, size_t n
                                    size_t cap, size_t *written, s4c_error_detail *d) {
     ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only);
     ZSTD_DCtx_setParameter(z->dctx, ZSTD_d_stableOutBuffer, 0);
-    zdec_restart(z);
+    zdec_restart(z); /* a cold session again, whatever the fast path did */
     s4c_in_buffer in = {src, n, 0};
     s4c_out_buffer out = {dst, cap, 0};
     size_t hint = 0;
@@ -490,7 +524,7 @@ static s4c_status zstd_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_
     S4C_TRY(ensure_dctx(z, d));
     if (!src) src = &no_input;
     if (!dst) dst = &no_output, cap = 0;
-    if (n && decode_fast(z->dec.dctx, src, n, dst, cap, written)) return S4C_OK;
+    if (n && decode_fast(&z->dec, src, n, dst, cap, written)) return S4C_OK;
     return decode_reference(&z->dec, src, n, dst, cap, written, d);
 }
 

@@ -1062,6 +1062,55 @@ static void test_training_errors(void) {
                  S4C_ERROR_BACKEND);
 }
 
+/*
+ * Regression (found by fuzz_zstd_decode): libzstd decodes the first block after
+ * a dictionary change with its "cold dictionary" sequence decoder, and on
+ * corrupt frames that one and the usual one can disagree. A reused codec must
+ * give the verdict of a fresh one (S4 builds a decoder per call), every time.
+ */
+static void test_regression_dict_verdict_independent_of_history(void) {
+    unsigned char recs[4000], frame[4000], bad[4000], back[8192];
+    size_t sizes[40];
+    size_t rn = make_samples(recs, sizes, 20, 77);
+    s4c_codec *reused = make_codec(S4C_KIND_CPU_ZSTD_DICT, 3, zdict, zdict_size);
+    s4c_manifest m;
+    s4c_error_detail d;
+    CHECK_OK(s4c_compress(reused, recs, rn, frame, sizeof frame, &m, &d));
+    size_t fn = (size_t)m.compressed_size;
+    uint64_t rng = 99;
+    int differing = 0, decoded = 0;
+    for (int iter = 0; iter < 1500; iter++) {
+        memcpy(bad, frame, fn);
+        int flips = 1 + (int)(rng_next(&rng) % 3);
+        for (int f = 0; f < flips; f++)
+            bad[10 + rng_next(&rng) % (fn - 10)] ^= (unsigned char)(1 + rng_next(&rng) % 255);
+        s4c_codec *fresh = make_codec(S4C_KIND_CPU_ZSTD_DICT, 3, zdict, zdict_size);
+        s4c_error_detail d1, d2;
+        s4c_status s1 = s4c_decompress(reused, &m, bad, fn, back, rn, NULL, &d1);
+        s4c_status s2 = s4c_decompress(fresh, &m, bad, fn, back, rn, NULL, &d2);
+        if (s1 != s2 || strcmp(d1.message, d2.message) != 0) {
+            differing++;
+            fprintf(stderr, "  iter %d: reused \"%s\", fresh \"%s\"\n", iter, d1.message,
+                    d2.message);
+        }
+        stream_result r = stream_decode(S4C_KIND_CPU_ZSTD_DICT, zdict, zdict_size, 0, bad, fn, 3, 3,
+                                        back, sizeof back, 1);
+        int stream_ok = r.status == S4C_OK || r.produced == sizeof back; /* or more output */
+        int oneshot_decoded = s2 == S4C_OK || s2 == S4C_ERROR_CRC_MISMATCH ||
+                              s2 == S4C_ERROR_SIZE_MISMATCH || s2 == S4C_ERROR_DECOMPRESSION_BOMB;
+        if (stream_ok != oneshot_decoded) {
+            differing++;
+            fprintf(stderr, "  iter %d: stream %s, one-shot \"%s\"\n", iter,
+                    s4c_status_name(r.status), d2.message);
+        }
+        decoded += stream_ok;
+        s4c_codec_free(fresh);
+    }
+    CHECK_EQ_U64(differing, 0);
+    printf("corrupted dict frames: %d of 1500 still decode (caught by the CRC)\n", decoded);
+    s4c_codec_free(reused);
+}
+
 /* ------------------------------------------------ differential: the zstd CLI */
 
 static char tmpdir[64];
@@ -1329,6 +1378,7 @@ int main(void) {
     test_errors();
     test_dictionaries();
     test_training_errors();
+    test_regression_dict_verdict_independent_of_history();
     test_cli();
     test_allocator_hooks();
     return check_exit("test_zstd");
