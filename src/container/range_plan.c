@@ -6,7 +6,10 @@
  * so it also carries any padding between them: the fetched bytes are a framed
  * body of their own, read with the frame iterator. Entries are monotonic (the
  * decoder guarantees it), so both ends are found by binary search over entry
- * ends; empty entries are never chosen.
+ * ends. S4 writes contiguous entries; the format also allows gaps and empty
+ * entries: empty ones are never chosen, a range is trimmed to the bytes the
+ * frames hold, a range inside a gap plans nothing, and the slice assumes the
+ * chosen frames decode back to back.
  */
 #include "container_internal.h"
 
@@ -32,11 +35,16 @@ int s4c_index_lookup_range(const s4c_index *idx, uint64_t start, uint64_t end,
     if (start >= total) return 0;
     if (end > total) end = total;
 
+    /* Empty entries hold no byte: skip them (they can sit after a gap). */
     size_t first = entry_holding(e, n, start);
+    while (first < n && e[first].original_size == 0)
+        first++;
+    if (first >= n || e[first].original_offset >= end) return 0; /* only a gap is asked for */
     size_t last = entry_holding(e, n, end - 1);
-    if (first >= n || last >= n) return 0; /* cannot happen: both are below total */
-    while (last > first && e[last].original_offset >= end)
-        last--; /* end inside a gap */
+    if (last >= n) last = n - 1;
+    if (last < first) last = first;
+    while (last > first && (e[last].original_offset >= end || e[last].original_size == 0))
+        last--;
     const s4c_index_entry *f = &e[first], *l = &e[last];
     plan->first_entry = first;
     plan->last_entry = last;
@@ -44,9 +52,11 @@ int s4c_index_lookup_range(const s4c_index *idx, uint64_t start, uint64_t end,
     plan->fetch_end = l->compressed_offset + l->compressed_size;
     /* With a gap before `first`, start may precede it: begin at its first byte. */
     plan->original_start = start > f->original_offset ? start : f->original_offset;
-    plan->original_end = end;
+    /* With a gap before `end`, stop at the last frame's end. */
+    uint64_t last_end = l->original_offset + l->original_size;
+    plan->original_end = end < last_end ? end : last_end;
     plan->slice_start = plan->original_start - f->original_offset;
-    plan->slice_end = end - f->original_offset;
+    plan->slice_end = plan->original_end - f->original_offset;
     return 1;
 }
 
