@@ -127,6 +127,8 @@ int bench_codec_lz4f(int level, bench_codec *out);
 int bench_codec_libdeflate(int level, bench_codec *out);
 int bench_codec_isal(int isal_level, bench_codec *out);
 int bench_codec_zlib(int level, bench_codec *out);
+/* libdeflate_gzip_compress at `level` + isal_inflate: cpu-gzip's backend split. */
+int bench_codec_libdeflate_isal(int level, bench_codec *out);
 
 void bench_codec_free(bench_codec *c);
 
