@@ -630,6 +630,74 @@ static void test_range_reads(void) {
     free(src);
 }
 
+/* The full vectors printed in docs/formats/s4ix.md. */
+static void test_documented_vectors(void) {
+    static const char *v2 = "53344958 02000000 0200000000000000 b400000000000000 c800000000000000"
+                            "0000000000000000 00000000"
+                            "0000000000000000 6400000000000000 0000000000000000 8000000000000000"
+                            "6400000000000000 5000000000000000 8c00000000000000 3c00000000000000";
+    static const char *bound = "53344958020000000200000000000000b400000000000000c800000000000000"
+                               "c800000000000000 08000000 22616263313233 22";
+    static const char *v3 = "53344958 03000000 0100000000000000 0a00000000000000 e803000000000000"
+                            "0903000000000000 03000000 226522"
+                            "00000100 03000000 3412 0102030405060708 f049020000000000 18000000"
+                            "0000000000000000 0a00000000000000 0000000000000000 2800000000000000";
+    uint8_t a[256], b[256], c[256];
+    size_t na = check_unhex(v2, a, sizeof a);
+    CHECK_EQ_U64(na, 108);
+    writer w;
+    make_example(&w);
+    CHECK_MEM_EQ(a, w.buf, 108);
+    size_t nb = check_unhex(bound, b, sizeof b);
+    memcpy(b + nb, a + 44, 64);
+    nb += 64;
+    uint8_t out[256];
+    size_t written = 0;
+    s4c_error_detail d;
+    CHECK_OK(s4c_bind_index(a, na, 200, "\"abc123\"", 8, out, sizeof out, &written, &d));
+    CHECK(written == nb && nb == 116 && memcmp(out, b, nb) == 0);
+    size_t nc = check_unhex(v3, c, sizeof c);
+    CHECK_EQ_U64(nc, 109);
+    s4c_index *idx = NULL;
+    CHECK_OK(s4c_index_decode(c, nc, &idx, &d));
+    s4c_sse_binding sse;
+    CHECK(s4c_index_sse(idx, &sse) && sse.enc_plaintext_len == 150000 && sse.enc_key_id == 0x1234);
+    CHECK_OK(s4c_index_encode(idx, out, sizeof out, &written));
+    CHECK(written == nc && memcmp(out, c, nc) == 0);
+    s4c_index_free(idx);
+}
+
+/* Regression (found by fuzz_s4ix_decode): an empty entry after a gap was chosen as the frame
+ * holding `start`. Gaps and empty entries are legal in S4IX. */
+static void test_range_gap_and_empty_entries_regression(void) {
+    s4c_index *idx = NULL;
+    s4c_error_detail d;
+    s4c_range_plan p;
+    s4c_index_create(&idx);
+    s4c_index_entry only_empty = {0x10000000, 0, 50, 50};
+    CHECK_OK(s4c_index_append(idx, &only_empty, &d));
+    CHECK_EQ_U64(s4c_index_total_original(idx), 0x10000000);
+    CHECK(!s4c_index_lookup_range(idx, 0, UINT64_MAX, &p)); /* all gap */
+    s4c_index_free(idx);
+
+    /* [0,10) gap [20,30) empty@30 [30,40) */
+    s4c_index_create(&idx);
+    s4c_index_entry e[4] = {{0, 10, 0, 40}, {20, 10, 40, 40}, {30, 0, 80, 0}, {30, 10, 80, 40}};
+    for (int i = 0; i < 4; i++)
+        CHECK_OK(s4c_index_append(idx, &e[i], &d));
+    CHECK(!s4c_index_lookup_range(idx, 12, 18, &p)); /* inside the gap */
+    CHECK(s4c_index_lookup_range(idx, 12, 25, &p));  /* starts in the gap */
+    CHECK(p.first_entry == 1 && p.last_entry == 1 && p.original_start == 20 &&
+          p.original_end == 25 && p.slice_start == 0 && p.slice_end == 5);
+    CHECK(s4c_index_lookup_range(idx, 5, 15, &p)); /* ends in the gap */
+    CHECK(p.first_entry == 0 && p.last_entry == 0 && p.original_end == 10 && p.slice_end == 10);
+    CHECK(s4c_index_lookup_range(idx, 25, 35, &p)); /* across the empty entry */
+    CHECK(p.first_entry == 1 && p.last_entry == 3 && p.fetch_start == 40 && p.fetch_end == 120);
+    CHECK(s4c_index_lookup_range(idx, 30, 31, &p)); /* the empty entry is never chosen */
+    CHECK(p.first_entry == 3 && p.last_entry == 3);
+    s4c_index_free(idx);
+}
+
 int main(void) {
     test_example_v2();
     test_v1_v3();
@@ -639,5 +707,7 @@ int main(void) {
     test_build_from_body();
     test_lookup_range();
     test_range_reads();
+    test_documented_vectors();
+    test_range_gap_and_empty_entries_regression();
     return check_exit("test_index");
 }
