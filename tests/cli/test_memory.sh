@@ -1,5 +1,5 @@
 # test_memory.sh — memory stays bounded whatever the input size: ~300 MiB
-# through pipes (compress | decompress), and a 300 MiB sparse file compressed
+# through pipes (compress | decompress), and a 128 MiB sparse file compressed
 # file to file, with the maximum RSS of each s4codec process measured by GNU
 # time (Debian package `time`) and required to stay at or below 64 MiB.
 source "$(dirname "$0")/common.sh"
@@ -48,8 +48,8 @@ if has gzip; then
     pipe_check gzip 1 40
 fi
 
-check "file mode: a 300 MiB sparse file compressed to a file, decoded from it, each process <= 64 MiB"
-truncate -s 300M sparse.bin
+check "file mode: a 128 MiB sparse file compressed to a file, decoded from it, each process <= 64 MiB"
+truncate -s 128M sparse.bin
 codec=${CODECS%% *}
 suf=$(suffix_of "$codec")
 $GNU_TIME -v -o c.time "$S4C" compress -q -c "$codec" sparse.bin

@@ -9,7 +9,9 @@ for codec in $CODECS; do
     suf=$(suffix_of "$codec")
     check "$codec: file mode round trips at levels $(levels_of "$codec") (text, random, 1 byte, empty)"
     for level in $(levels_of "$codec"); do
-        for f in text.txt random.bin one.txt empty.txt; do
+        big=text.txt
+        [ "$level" -lt 12 ] || big=small.txt # zstd 19 takes ~1 s per MiB
+        for f in $big random.bin one.txt empty.txt; do
             expect_rc 0 "$S4C" compress -q -c "$codec" -l "$level" "$f"
             [ -f "$f$suf" ] || fail "$f$suf not created"
             [ -f "$f" ] || fail "input $f was removed"
