@@ -13,7 +13,7 @@ from conftest import RAW_DICT, noisy_data, text_data
 zstandard = pytest.importorskip("zstandard")
 lz4_frame = pytest.importorskip("lz4.frame")
 
-INTEROP_SIZES = [0, 1, 777, 65536, 65537, 1_000_003]
+INTEROP_SIZES = [0, 1, 777, 65536, 65537, 300_001]
 
 
 def _inputs():
@@ -73,7 +73,7 @@ def test_cpu_zstd_dict_interop_with_python_zstandard():
 def test_zstd_frame_header_matches_s4():
     # S4 never pledges a size: no Frame_Content_Size, window descriptor for the level (§2.1).
     for level, wd in ((1, 0x48), (3, 0x58), (19, 0x68)):
-        payload = s4_codec.CpuZstd(level).compress(noisy_data(3_000_000))[0]
+        payload = s4_codec.CpuZstd(level).compress(noisy_data(100_000))[0]
         assert payload[:6] == bytes.fromhex("28b52ffd00") + bytes([wd]), level
         params = zstandard.get_frame_parameters(payload)
         assert params.content_size == zstandard.CONTENTSIZE_UNKNOWN
