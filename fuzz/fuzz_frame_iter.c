@@ -3,7 +3,8 @@
  * terminates, yields frames inside the body at increasing offsets and fuses
  * on its first error; build_index_from_body agrees with it wherever the
  * iterator reads the whole body; s4c_object_decoded_size sums what it saw;
- * and small bodies decode (1 thread and 2) to the same bytes and status.
+ * and small bodies decode (1 thread and 2, whole and streamed in pieces) to
+ * the same bytes, status and failing frame.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,39 @@ static int decode_with(const uint8_t *data, size_t size, unsigned threads, uint8
     o.threads = threads;
     s4c_error_detail d;
     return (int)s4c_object_decode(data, size, &o, out, cap, written, info, &d);
+}
+
+/* Streams the body in 7-byte pieces into 1000-byte windows through 3 slots. */
+static int stream_decode(const uint8_t *data, size_t size, uint8_t *out, size_t cap,
+                         size_t *written, s4c_object_info *info) {
+    s4c_object_decode_options o;
+    s4c_object_decode_options_init(&o);
+    o.threads = 3;
+    s4c_object_decoder *dec = NULL;
+    s4c_error_detail d;
+    REQUIRE(s4c_object_decoder_create(&o, &dec, &d) == S4C_OK);
+    size_t in_pos = 0, pos = 0;
+    s4c_status st = S4C_OK;
+    for (;;) {
+        size_t take = size - in_pos < 7 ? size - in_pos : 7;
+        int last = in_pos + take == size;
+        s4c_in_buffer in = {data + in_pos, take, 0};
+        size_t pending = 0;
+        do {
+            size_t room = cap - pos < 1000 ? cap - pos : 1000;
+            s4c_out_buffer ob = {out + pos, room, 0};
+            st = s4c_object_decoder_stream(dec, &in, &ob, last ? S4C_FLUSH_END : S4C_FLUSH_NONE,
+                                           &pending, &d);
+            pos += ob.pos;
+            REQUIRE(pos <= cap && (room > 0 || !pending)); /* never stuck on a full window */
+        } while (st == S4C_OK && (in.pos < in.size || (last && pending)));
+        in_pos += take;
+        if (last || st != S4C_OK) break;
+    }
+    REQUIRE(s4c_object_decoder_info(dec, info) == S4C_OK);
+    s4c_object_decoder_free(dec);
+    *written = pos;
+    return (int)st;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,6 +121,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int s2 = decode_with(data, size, 2, out2, sizeof out2, &w2, &i2);
         REQUIRE(s1 == s2 && i1.error_frame == i2.error_frame);
         if (s1 == S4C_OK) REQUIRE(w1 == w2 && w1 == original && memcmp(out1, out2, w1) == 0);
+        /* the streaming decoder, fed in small pieces, answers the same */
+        int s3 = stream_decode(data, size, out2, sizeof out2, &w2, &i2);
+        REQUIRE(s3 == s1 && i2.error_frame == i1.error_frame);
+        if (s1 == S4C_OK)
+            REQUIRE(w2 == w1 && memcmp(out1, out2, w1) == 0 && i2.crc32c == i1.crc32c);
     }
     return 0;
 }

@@ -179,7 +179,7 @@ typedef struct s4c_object_info {
     uint64_t original_size;   /* decoded length of the whole object */
     uint64_t compressed_size; /* stored body length: headers, payloads and padding */
     uint64_t payload_size;    /* sum of the data frames' compressed_size */
-    uint32_t crc32c;          /* CRC32C of the whole original object */
+    uint32_t crc32c;          /* CRC32C of the whole original object (decode: once it succeeded) */
     uint64_t chunk_size;      /* encode: the chunk size used; decode: 0 */
     uint64_t error_frame;     /* decode: data frame whose parsing or decoding failed
                                  (0-based), UINT64_MAX when none */
@@ -324,6 +324,34 @@ S4C_API s4c_status s4c_object_decoder_decode_frame(s4c_object_decoder *decoder,
                                                    const s4c_frame *frame, void *dst,
                                                    size_t dst_capacity, size_t *written_ret,
                                                    s4c_error_detail *detail);
+
+/**
+ * Streaming form of s4c_object_decoder_decode(), for bodies that do not fit in
+ * memory: consumes body bytes from `in`, collects up to `threads` frames,
+ * decodes them in parallel, and writes their bytes to `out` in order. Memory
+ * stays near `threads` × (largest frame + its payload). Pass S4C_FLUSH_END with
+ * the last input (an empty `in` is fine) and repeat until `*pending_ret` is 0:
+ * that completes the body, checks how it ends (S4's iterator errors: a body
+ * ending inside a header, a padding frame or a payload), and makes
+ * s4c_object_decoder_info() available; the next call starts a new body. With
+ * S4C_FLUSH_NONE, `*pending_ret` is the decoded output waiting for room in
+ * `out`. Errors are the ones s4c_object_decoder_decode() reports for the same
+ * body, in the same order; frames before the failing one have been written.
+ * After an error the stream stays failed (S4C_ERROR_FAILED_STATE) until
+ * s4c_object_decoder_reset().
+ */
+S4C_API s4c_status s4c_object_decoder_stream(s4c_object_decoder *decoder, s4c_in_buffer *in,
+                                             s4c_out_buffer *out, s4c_flush_mode mode,
+                                             size_t *pending_ret, s4c_error_detail *detail);
+/** Drops a streamed body in progress (or a failed one). */
+S4C_API s4c_status s4c_object_decoder_reset(s4c_object_decoder *decoder);
+/**
+ * Describes the last body the stream completed or failed on: frames, sizes,
+ * crc32c (of the whole output, combined from the verified frame CRCs) and, on
+ * failure, error_frame. S4C_ERROR_STAGE while a body is in progress.
+ */
+S4C_API s4c_status s4c_object_decoder_info(const s4c_object_decoder *decoder,
+                                           s4c_object_info *info_ret);
 
 /**
  * Decodes an unframed body (passthrough, or a buffered codec's raw output)

@@ -15,6 +15,10 @@ S4C_INTERNAL s4c_status s4c_frame_too_short(size_t have, s4c_error_detail *d);
 S4C_INTERNAL s4c_status s4c_frame_payload_too_large(uint64_t size, s4c_error_detail *d);
 S4C_INTERNAL s4c_status s4c_frame_payload_truncated(uint64_t size, uint64_t remaining,
                                                     s4c_error_detail *d);
+/* read_frame's checks 2–4 (magic, codec id, payload size vs SIZE_MAX) on a
+ * complete 28-byte header; fills `h`. */
+S4C_INTERNAL s4c_status s4c_check_frame_header(const uint8_t *p, s4c_manifest *h,
+                                               s4c_error_detail *d);
 /* 1 when p (at least 4 bytes) starts with the padding magic. */
 S4C_INTERNAL int s4c_is_padding_magic(const uint8_t *p);
 
@@ -57,5 +61,21 @@ S4C_INTERNAL s4c_status s4c_codec_cache_get(s4c_codec_cache *cache, unsigned wor
 S4C_INTERNAL s4c_status s4c_decode_frame_with(s4c_codec *codec, const s4c_frame *f, uint8_t *dst,
                                               size_t dst_capacity, size_t *written,
                                               s4c_error_detail *d);
+
+/* ---- The object decoder (object_decoder.c), shared with its streaming
+ * form (object_stream_decoder.c). */
+typedef struct s4c_stream_decode s4c_stream_decode;
+struct s4c_object_decoder {
+    unsigned threads;
+    s4c_pool *pool; /* created on the first job with two tasks or more */
+    s4c_codec_cache *codecs;
+    s4c_stream_decode *stream; /* streaming state, created on first use */
+};
+S4C_INTERNAL s4c_status s4c_object_decoder_ensure_pool(s4c_object_decoder *dec, size_t tasks);
+/* Decodes one frame on `worker` with that worker's codec for the frame's kind. */
+S4C_INTERNAL s4c_status s4c_object_decoder_decode_one(s4c_object_decoder *dec, unsigned worker,
+                                                      const s4c_frame *f, uint8_t *dst, size_t cap,
+                                                      s4c_error_detail *d);
+S4C_INTERNAL void s4c_stream_decode_free(s4c_stream_decode *s);
 
 #endif /* S4C_CONTAINER_INTERNAL_H */

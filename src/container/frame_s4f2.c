@@ -61,24 +61,33 @@ void s4c_frame_write_header(const s4c_manifest *h, uint8_t out[S4C_FRAME_HEADER_
     s4c_store_le32(out + 24, h->crc32c);
 }
 
+s4c_status s4c_check_frame_header(const uint8_t *p, s4c_manifest *h, s4c_error_detail *d) {
+    if (memcmp(p, frame_magic, 4) != 0) return bad_magic(p, d);
+    uint32_t codec = s4c_load_le32(p + 4);
+    if (!s4c_kind_name(codec)) return unknown_codec(codec, d);
+    uint64_t compressed = s4c_load_le64(p + 16);
+    if (compressed > SIZE_MAX) return s4c_frame_payload_too_large(compressed, d);
+    h->codec = codec;
+    h->original_size = s4c_load_le64(p + 8);
+    h->compressed_size = compressed;
+    h->crc32c = s4c_load_le32(p + 24);
+    return S4C_OK;
+}
+
 s4c_status s4c_read_frame(const void *buf, size_t len, s4c_frame *f, size_t *consumed_ret,
                           s4c_error_detail *d) {
     s4c_detail_clear(d);
     S4C_RETURN_IF(!f || (!buf && len), S4C_ERROR_INVALID_ARGUMENT);
     const uint8_t *p = buf;
     if (len < S4C_FRAME_HEADER_BYTES) return s4c_frame_too_short(len, d);
-    if (memcmp(p, frame_magic, 4) != 0) return bad_magic(p, d);
-    uint32_t codec = s4c_load_le32(p + 4);
-    if (!s4c_kind_name(codec)) return unknown_codec(codec, d);
-    uint64_t compressed = s4c_load_le64(p + 16);
-    if (compressed > SIZE_MAX) return s4c_frame_payload_too_large(compressed, d);
+    s4c_manifest h;
+    S4C_TRY(s4c_check_frame_header(p, &h, d));
     size_t remaining = len - S4C_FRAME_HEADER_BYTES;
-    if (compressed > remaining) return s4c_frame_payload_truncated(compressed, remaining, d);
+    if (h.compressed_size > remaining)
+        return s4c_frame_payload_truncated(h.compressed_size, remaining, d);
+    size_t compressed = (size_t)h.compressed_size;
 
-    f->header.codec = codec;
-    f->header.original_size = s4c_load_le64(p + 8);
-    f->header.compressed_size = compressed;
-    f->header.crc32c = s4c_load_le32(p + 24);
+    f->header = h;
     f->payload = p + S4C_FRAME_HEADER_BYTES;
     f->payload_size = (size_t)compressed;
     f->offset = 0;

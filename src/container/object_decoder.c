@@ -14,12 +14,6 @@
 
 #include "container_internal.h"
 
-struct s4c_object_decoder {
-    unsigned threads;
-    s4c_pool *pool;
-    s4c_codec_cache *codecs;
-};
-
 void s4c_object_decode_options_init(s4c_object_decode_options *o) {
     if (!o) return;
     memset(o, 0, sizeof(*o));
@@ -57,6 +51,7 @@ s4c_status s4c_object_decoder_create(const s4c_object_decode_options *opts,
 
 void s4c_object_decoder_free(s4c_object_decoder *dec) {
     if (!dec) return;
+    s4c_stream_decode_free(dec->stream);
     s4c_codec_cache_free(dec->codecs);
     s4c_pool_free(dec->pool);
     s4c_free(dec);
@@ -70,6 +65,7 @@ typedef struct frame_list {
     size_t count, capacity;
     uint64_t original; /* saturating sum */
     uint64_t payload;
+    uint32_t crc32c;         /* of the frames' decoded bytes, combined from their headers */
     s4c_status parse_status; /* iterator error after `count` frames, or OK */
     s4c_error_detail parse_detail;
 } frame_list;
@@ -107,6 +103,7 @@ static s4c_status push_frame(frame_list *l, const s4c_frame *f) {
     l->count++;
     l->original = add_saturating(l->original, f->header.original_size);
     l->payload += f->payload_size;
+    l->crc32c = s4c_crc32c_combine(l->crc32c, f->header.crc32c, f->header.original_size);
     return S4C_OK;
 }
 
@@ -157,8 +154,9 @@ typedef struct decode_job {
     atomic_size_t first_failure; /* lowest failing frame so far, or SIZE_MAX */
 } decode_job;
 
-static s4c_status decode_one(s4c_object_decoder *dec, unsigned worker, const s4c_frame *f,
-                             uint8_t *dst, size_t cap, s4c_error_detail *d) {
+s4c_status s4c_object_decoder_decode_one(s4c_object_decoder *dec, unsigned worker,
+                                         const s4c_frame *f, uint8_t *dst, size_t cap,
+                                         s4c_error_detail *d) {
     s4c_codec *codec = NULL;
     S4C_TRY(s4c_codec_cache_get(dec->codecs, worker, f->header.codec, &codec, d));
     size_t written = 0;
@@ -175,7 +173,8 @@ static void decode_task(void *ctx, size_t i, unsigned worker) {
     size_t at = off < j->cap ? (size_t)off : j->cap;
     uint64_t want = j->l->frames[i].header.original_size;
     size_t cap = want < j->cap - at ? (size_t)want : j->cap - at;
-    s4c_status st = decode_one(j->dec, worker, &j->l->frames[i], j->dst + at, cap, &j->detail[i]);
+    s4c_status st = s4c_object_decoder_decode_one(j->dec, worker, &j->l->frames[i], j->dst + at,
+                                                  cap, &j->detail[i]);
     j->status[i] = st;
     if (st == S4C_OK) return;
     size_t cur = atomic_load(&j->first_failure);
@@ -195,7 +194,7 @@ static void fill_info(s4c_object_info *info, const frame_list *l, size_t body_si
     info->error_frame = UINT64_MAX;
 }
 
-static s4c_status ensure_pool(s4c_object_decoder *dec, size_t tasks) {
+s4c_status s4c_object_decoder_ensure_pool(s4c_object_decoder *dec, size_t tasks) {
     if (tasks < 2 || dec->threads < 2 || dec->pool) return S4C_OK;
     return s4c_pool_create(dec->threads, &dec->pool);
 }
@@ -214,7 +213,7 @@ s4c_status s4c_object_decoder_decode(s4c_object_decoder *dec, const void *body, 
     s4c_status st = S4C_OK;
     s4c_status *status = s4c_calloc(l.count ? l.count : 1, sizeof(*status));
     s4c_error_detail *detail = s4c_calloc(l.count ? l.count : 1, sizeof(*detail));
-    if (!status || !detail || ensure_pool(dec, l.count) != S4C_OK)
+    if (!status || !detail || s4c_object_decoder_ensure_pool(dec, l.count) != S4C_OK)
         st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     if (st == S4C_OK && l.count) {
         decode_job job = {dec, &l, dst, cap, status, detail, SIZE_MAX};
@@ -233,6 +232,7 @@ s4c_status s4c_object_decoder_decode(s4c_object_decoder *dec, const void *body, 
         if (info) info->error_frame = l.count;
     }
     if (st == S4C_OK && written_ret) *written_ret = (size_t)l.original;
+    if (st == S4C_OK && info) info->crc32c = l.crc32c;
     s4c_free(status);
     s4c_free(detail);
     frame_list_free(&l);

@@ -540,6 +540,152 @@ static void test_decode_errors(void) {
     s4c_object_decoder_free(dec);
 }
 
+/* Streams `body` through the decoder in `feed`-byte pieces into `room`-byte windows. */
+static s4c_status stream_decode(s4c_object_decoder *dec, const uint8_t *body, size_t n, size_t feed,
+                                size_t room, uint8_t *out, size_t cap, size_t *written,
+                                s4c_error_detail *d) {
+    size_t in_pos = 0, pos = 0;
+    s4c_status st = S4C_OK;
+    for (;;) {
+        size_t take = n - in_pos < feed ? n - in_pos : feed;
+        int last = in_pos + take == n;
+        s4c_in_buffer in = {body + in_pos, take, 0};
+        size_t pending = 0;
+        do {
+            size_t w = cap - pos < room ? cap - pos : room;
+            s4c_out_buffer ob = {out + pos, w, 0};
+            st = s4c_object_decoder_stream(dec, &in, &ob, last ? S4C_FLUSH_END : S4C_FLUSH_NONE,
+                                           &pending, d);
+            pos += ob.pos;
+            if (st != S4C_OK) {
+                *written = pos;
+                return st;
+            }
+        } while (in.pos < in.size || (last && pending));
+        in_pos += take;
+        if (last) break;
+    }
+    *written = pos;
+    return st;
+}
+
+/* The streaming decoder answers exactly as the whole-buffer one, for every prefix. */
+static void test_stream_decoder(void) {
+    /* frames of several codecs-to-be, padding, an empty frame */
+    uint8_t body[4096];
+    size_t n = 0;
+    const char *words[] = {"alpha", "", "gamma-gamma", "delta"};
+    for (int i = 0; i < 4; i++) {
+        size_t len = strlen(words[i]);
+        s4c_manifest m = {0, len, len, s4c_crc32c(0, words[i], len)};
+        s4c_frame_write_header(&m, body + n);
+        memcpy(body + n + 28, words[i], len);
+        n += 28 + len;
+        if (i == 0 || i == 2) {
+            s4c_padding_write_header(7, body + n);
+            memset(body + n + 12, 0, 7);
+            n += 19;
+        }
+    }
+    if (have_zstd) { /* and a real zstd frame */
+        s4c_object_options o;
+        s4c_object_options_init(&o);
+        size_t len = 0;
+        uint8_t *z = encode("zstd frame bytes zstd frame bytes", 33, &o, &len, NULL, NULL);
+        memcpy(body + n, z, len);
+        n += len;
+        free(z);
+    }
+    uint8_t want[4096], got[4096];
+    for (unsigned threads = 1; threads <= 3; threads += 2) {
+        s4c_object_decode_options o;
+        s4c_object_decode_options_init(&o);
+        o.threads = threads;
+        s4c_object_decoder *dec = NULL;
+        s4c_error_detail d, d2;
+        CHECK_OK(s4c_object_decoder_create(&o, &dec, &d));
+        for (size_t len = 0; len <= n; len++) {
+            for (int corrupt = 0; corrupt < 2; corrupt++) {
+                uint8_t b[4096];
+                memcpy(b, body, len);
+                if (corrupt && len > 60) b[len / 2] ^= 0x21;
+                size_t w1 = 0, w2 = 0;
+                s4c_object_info i1, i2;
+                s4c_status s1 =
+                    s4c_object_decoder_decode(dec, b, len, want, sizeof want, &w1, &i1, &d);
+                const size_t feeds[][2] = {{1, 1}, {3, 5}, {len ? len : 1, 4096}, {17, 2}};
+                for (size_t f = 0; f < 4; f++) {
+                    CHECK_OK(s4c_object_decoder_reset(dec));
+                    s4c_status s2 = stream_decode(dec, b, len, feeds[f][0], feeds[f][1], got,
+                                                  sizeof got, &w2, &d2);
+                    CHECK_OK(s4c_object_decoder_info(dec, &i2));
+                    if (s1 != s2 || i1.error_frame != i2.error_frame ||
+                        (s1 != S4C_OK && strcmp(d.message, d2.message) != 0)) {
+                        fprintf(stderr,
+                                "threads %u len %zu corrupt %d feed %zu: whole %s/%llu \"%s\", "
+                                "stream %s/%llu "
+                                "\"%s\"\n",
+                                threads, len, corrupt, feeds[f][0], s4c_status_name(s1),
+                                (unsigned long long)i1.error_frame, d.message, s4c_status_name(s2),
+                                (unsigned long long)i2.error_frame, d2.message);
+                        check_failures++;
+                        continue;
+                    }
+                    if (s1 == S4C_OK) {
+                        CHECK(w1 == w2 && memcmp(want, got, w1) == 0);
+                        CHECK(i2.n_frames == i1.n_frames && i2.original_size == i1.original_size &&
+                              i2.crc32c == i1.crc32c && i2.crc32c == s4c_crc32c(0, want, w1) &&
+                              i2.compressed_size == len && i2.payload_size == i1.payload_size);
+                    }
+                }
+            }
+        }
+        /* failed until reset; info survives the failure */
+        CHECK_OK(s4c_object_decoder_reset(dec));
+        size_t w = 0;
+        CHECK_STATUS(stream_decode(dec, (const uint8_t *)"S4", 2, 2, 10, got, sizeof got, &w, &d),
+                     S4C_ERROR_FRAME_TOO_SHORT);
+        s4c_in_buffer in = {body, n, 0};
+        s4c_out_buffer ob = {got, sizeof got, 0};
+        CHECK_STATUS(s4c_object_decoder_stream(dec, &in, &ob, S4C_FLUSH_END, NULL, &d),
+                     S4C_ERROR_FAILED_STATE);
+        s4c_object_info info;
+        CHECK_OK(s4c_object_decoder_info(dec, &info));
+        CHECK_EQ_U64(info.error_frame, 0);
+        s4c_object_decoder_free(dec);
+    }
+
+    /* a multi-frame object through the stream, against its source */
+    enum { N = 700000 };
+    uint8_t *src = malloc(N), *dst = malloc(N);
+    check_fill(src, N, 21, 1);
+    s4c_object_options eo;
+    framed_options(&eo, 2);
+    eo.chunk_size = 50000;
+    size_t len = 0;
+    uint8_t *obj = encode(src, N, &eo, &len, NULL, NULL);
+    s4c_object_decode_options o;
+    s4c_object_decode_options_init(&o);
+    o.threads = 4;
+    s4c_object_decoder *dec = NULL;
+    s4c_error_detail d;
+    CHECK_OK(s4c_object_decoder_create(&o, &dec, &d));
+    const size_t feeds[][2] = {{4096, 1000}, {65536, 65536}, {len, N}, {1, 100000}};
+    for (size_t f = 0; f < sizeof feeds / sizeof feeds[0]; f++) {
+        size_t w = 0;
+        CHECK_OK(stream_decode(dec, obj, len, feeds[f][0], feeds[f][1], dst, N, &w, &d));
+        CHECK(w == N && memcmp(dst, src, N) == 0);
+        s4c_object_info info;
+        CHECK_OK(s4c_object_decoder_info(dec, &info));
+        CHECK_EQ_U64(info.n_frames, 14);
+        CHECK_EQ_U64(info.crc32c, s4c_crc32c(0, src, N));
+    }
+    s4c_object_decoder_free(dec);
+    free(obj);
+    free(src);
+    free(dst);
+}
+
 static void test_options(void) {
     s4c_object_options o;
     s4c_object_options_init(&o);
@@ -571,6 +717,7 @@ int main(void) {
     test_parallel_identical();
     test_streaming();
     test_decode_errors();
+    test_stream_decoder();
     test_options();
     return check_exit("test_object");
 }
