@@ -10,8 +10,8 @@
  */
 #include "s4py.h"
 
-static int bind_keyword(const char *fname, PyObject *key, PyObject *value,
-                        const char *const *names, Py_ssize_t n_names, PyObject **out) {
+static int bind_keyword(const char *fname, PyObject *key, PyObject *value, const char *const *names,
+                        Py_ssize_t n_names, PyObject **out) {
     if (!PyUnicode_Check(key)) {
         PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", fname);
         return -1;
@@ -32,13 +32,15 @@ static int bind_keyword(const char *fname, PyObject *key, PyObject *value,
 
 static int bind_positional(const char *fname, PyObject *const *args, Py_ssize_t nargs,
                            Py_ssize_t n_names, PyObject **out) {
-    for (Py_ssize_t i = 0; i < n_names; i++) out[i] = NULL;
+    for (Py_ssize_t i = 0; i < n_names; i++)
+        out[i] = NULL;
     if (nargs > n_names) {
         PyErr_Format(PyExc_TypeError, "%s() takes at most %zd positional argument%s (%zd given)",
                      fname, n_names, n_names == 1 ? "" : "s", nargs);
         return -1;
     }
-    for (Py_ssize_t i = 0; i < nargs; i++) out[i] = args[i];
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        out[i] = args[i];
     return 0;
 }
 
@@ -90,16 +92,20 @@ static PyObject *as_int_object(PyObject *o, const char *name) {
         return o;
     }
     if (!PyIndex_Check(o)) {
-        PyErr_Format(PyExc_TypeError, "argument '%s': '%.200s' object cannot be interpreted as an "
-                     "integer", name, Py_TYPE(o)->tp_name);
+        PyErr_Format(PyExc_TypeError,
+                     "argument '%s': '%.200s' object cannot be interpreted as an "
+                     "integer",
+                     name, Py_TYPE(o)->tp_name);
         return NULL;
     }
     return PyNumber_Index(o);
 }
 
 static int out_of_range(const char *name) {
-    PyErr_Format(PyExc_OverflowError, "argument '%s': out of range integral type conversion "
-                 "attempted", name);
+    PyErr_Format(PyExc_OverflowError,
+                 "argument '%s': out of range integral type conversion "
+                 "attempted",
+                 name);
     return -1;
 }
 

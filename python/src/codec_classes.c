@@ -56,8 +56,9 @@ static PyObject *cpu_zstd_dict_new(PyTypeObject *type, PyObject *args, PyObject 
 }
 
 static PyObject *cpu_lz4_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
-    static const char *const names[] = {"level",          "block_size_id",  "block_linked",
-                                        "content_checksum", "block_checksum", "content_size"};
+    static const char *const names[] = {"level",          "block_size_id",
+                                        "block_linked",   "content_checksum",
+                                        "block_checksum", "content_size"};
     enum { N = sizeof names / sizeof names[0] };
     PyObject *argv[N];
     if (s4py_bind_args_tuple("CpuLz4", args, kwargs, names, N, 0, argv) < 0) return NULL;
@@ -118,10 +119,10 @@ static PyGetSetDef cpu_zstd_dict_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
-#define LZ4_FLAG_GETTER(field)                                                                \
-    static PyObject *cpu_lz4_get_##field(PyObject *op, void *closure) {                       \
-        (void)closure;                                                                        \
-        return PyBool_FromLong(((s4py_codec *)op)->opts.lz4_##field);                         \
+#define LZ4_FLAG_GETTER(field)                                                                     \
+    static PyObject *cpu_lz4_get_##field(PyObject *op, void *closure) {                            \
+        (void)closure;                                                                             \
+        return PyBool_FromLong(((s4py_codec *)op)->opts.lz4_##field);                              \
     }
 LZ4_FLAG_GETTER(block_linked)
 LZ4_FLAG_GETTER(content_checksum)

@@ -77,7 +77,8 @@ fail:
 static void codec_dealloc(PyObject *op) {
     s4py_codec *self = (s4py_codec *)op;
     PyTypeObject *tp = Py_TYPE(op);
-    for (int i = 0; i < self->pool_len; i++) s4c_codec_free(self->pool[i]);
+    for (int i = 0; i < self->pool_len; i++)
+        s4c_codec_free(self->pool[i]);
     self->pool_len = 0;
     PyMem_RawFree(self->dict);
     if (self->lock) PyThread_free_lock(self->lock);
@@ -132,10 +133,10 @@ static PyObject *codec_compress(PyObject *op, PyTypeObject *cls, PyObject *const
     s4c_status rc;
     char *dst = PyBytes_AS_STRING(out);
     if (view.len >= S4PY_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
+        PyThreadState *ts = PyEval_SaveThread();
         rc = s4c_compress(c, view.buf, (size_t)view.len, dst, bound, &m, &d);
         give_back(self, c);
-        Py_END_ALLOW_THREADS
+        PyEval_RestoreThread(ts);
     } else {
         rc = s4c_compress(c, view.buf, (size_t)view.len, dst, bound, &m, &d);
         give_back(self, c);
@@ -145,7 +146,8 @@ static PyObject *codec_compress(PyObject *op, PyTypeObject *cls, PyObject *const
         s4py_raise_status(st, rc, &d);
         goto done;
     }
-    if ((size_t)m.compressed_size != bound && _PyBytes_Resize(&out, (Py_ssize_t)m.compressed_size) < 0)
+    if ((size_t)m.compressed_size != bound &&
+        _PyBytes_Resize(&out, (Py_ssize_t)m.compressed_size) < 0)
         goto done; /* _PyBytes_Resize cleared `out` */
     out = make_result(out, &m);
 done:
@@ -189,10 +191,10 @@ static PyObject *codec_decompress(PyObject *op, PyTypeObject *cls, PyObject *con
     s4c_status rc;
     size_t written = 0;
     if (view.len >= S4PY_GIL_RELEASE_MIN || want >= (size_t)S4PY_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
+        PyThreadState *ts = PyEval_SaveThread();
         rc = s4c_decompress(c, &m, view.buf, (size_t)view.len, dst, want, &written, &d);
         give_back(self, c);
-        Py_END_ALLOW_THREADS
+        PyEval_RestoreThread(ts);
     } else {
         rc = s4c_decompress(c, &m, view.buf, (size_t)view.len, dst, want, &written, &d);
         give_back(self, c);

@@ -16,11 +16,10 @@
 #define S4PY_CODEC_POOL_MAX 4
 
 typedef struct s4py_codec {
-    PyObject_HEAD
-    uint32_t kind;
-    int level;               /* effective level, after the library's clamping */
-    s4c_codec_options opts;  /* as created; opts.dict points at `dict` */
-    void *dict;              /* owned copy (PyMem_Raw*), or NULL */
+    PyObject_HEAD uint32_t kind;
+    int level;              /* effective level, after the library's clamping */
+    s4c_codec_options opts; /* as created; opts.dict points at `dict` */
+    void *dict;             /* owned copy (PyMem_Raw*), or NULL */
     size_t dict_size;
     PyThread_type_lock lock; /* guards pool[] and pool_len */
     s4c_codec *pool[S4PY_CODEC_POOL_MAX];

@@ -21,9 +21,9 @@ static PyObject *py_crc32c(PyObject *module, PyObject *const *args, Py_ssize_t n
     Py_buffer view;
     if (s4py_get_bytes_like(argv[0], "data", &view) < 0) return NULL;
     if (view.len >= CRC_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
+        PyThreadState *ts = PyEval_SaveThread();
         crc = s4c_crc32c(crc, view.buf, (size_t)view.len);
-        Py_END_ALLOW_THREADS
+        PyEval_RestoreThread(ts);
     } else {
         crc = s4c_crc32c(crc, view.buf, (size_t)view.len);
     }
@@ -33,7 +33,8 @@ static PyObject *py_crc32c(PyObject *module, PyObject *const *args, Py_ssize_t n
 
 static PyMethodDef crc32c_functions[] = {
     {"crc32c", (PyCFunction)(void (*)(void))py_crc32c, METH_FASTCALL | METH_KEYWORDS,
-     "crc32c($module, /, data, value=0)\n--\n\nCRC-32C (Castagnoli) of a bytes-like object, continuing "
+     "crc32c($module, /, data, value=0)\n--\n\nCRC-32C (Castagnoli) of a bytes-like object, "
+     "continuing "
      "from `value`."},
     {NULL, NULL, 0, NULL},
 };

@@ -90,9 +90,9 @@ static PyObject *py_train_dictionary(PyObject *module, PyObject *const *args, Py
     size_t dict_size = 0;
     s4c_status rc;
     char *dst = PyBytes_AS_STRING(out);
-    Py_BEGIN_ALLOW_THREADS
+    PyThreadState *ts = PyEval_SaveThread();
     rc = s4c_train_dictionary(s.data, s.sizes, s.count, dst, capacity, &dict_size, &d);
-    Py_END_ALLOW_THREADS
+    PyEval_RestoreThread(ts);
     if (rc != S4C_OK) {
         Py_CLEAR(out);
         s4py_raise_status(s4py_module_state(module), rc, &d);
@@ -108,7 +108,8 @@ done:
 static PyMethodDef training_functions[] = {
     {"train_dictionary", (PyCFunction)(void (*)(void))py_train_dictionary,
      METH_FASTCALL | METH_KEYWORDS,
-     "train_dictionary($module, /, samples, size)\n--\n\nTrains a zstd dictionary of at most `size` "
+     "train_dictionary($module, /, samples, size)\n--\n\nTrains a zstd dictionary of at most "
+     "`size` "
      "bytes from an iterable of bytes-like samples, for CpuZstdDict."},
     {NULL, NULL, 0, NULL},
 };

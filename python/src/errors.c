@@ -16,7 +16,12 @@
 #include <stddef.h>
 #include <string.h>
 
-typedef enum exc_base { BASE_VALUE_ERROR, BASE_RUNTIME_ERROR, BASE_OS_ERROR, BASE_S4_ERROR } exc_base;
+typedef enum exc_base {
+    BASE_VALUE_ERROR,
+    BASE_RUNTIME_ERROR,
+    BASE_OS_ERROR,
+    BASE_S4_ERROR
+} exc_base;
 
 typedef struct exc_spec {
     const char *name; /* qualified: module "s4_codec" */
@@ -91,32 +96,35 @@ typedef struct class_rule {
 #define USAGE_ERROR ((size_t)-1) /* the caller's mistake: a plain ValueError */
 static const class_rule class_rules[] = {
     [S4C_CLASS_NONE] = {FIELD(S4Error), TEXT_DISPLAY, "codec error: ", NULL, {{NULL, 0}}},
-    [S4C_CLASS_CODEC_MISMATCH] = {FIELD(S4CodecMismatchError), TEXT_DISPLAY, "", NULL,
-                                  {{NULL, 0}}},
-    [S4C_CLASS_CRC_MISMATCH] = {FIELD(S4CrcMismatchError), TEXT_FORMAT, NULL,
+    [S4C_CLASS_CODEC_MISMATCH] = {FIELD(S4CodecMismatchError), TEXT_DISPLAY, "", NULL, {{NULL, 0}}},
+    [S4C_CLASS_CRC_MISMATCH] = {FIELD(S4CrcMismatchError),
+                                TEXT_FORMAT,
+                                NULL,
                                 "crc32c mismatch: expected 0x%08llx, got 0x%08llx",
                                 {{"expected", DETAIL(expected)}, {"got", DETAIL(got)}}},
-    [S4C_CLASS_SIZE_MISMATCH] = {FIELD(S4SizeMismatchError), TEXT_FORMAT, NULL,
+    [S4C_CLASS_SIZE_MISMATCH] = {FIELD(S4SizeMismatchError),
+                                 TEXT_FORMAT,
+                                 NULL,
                                  "size mismatch: expected %llu, got %llu",
                                  {{"expected", DETAIL(expected)}, {"got", DETAIL(got)}}},
     [S4C_CLASS_BACKEND] = {FIELD(S4BackendError), TEXT_CAUSE, "backend: ", NULL, {{NULL, 0}}},
     [S4C_CLASS_IO] = {FIELD(S4IoError), TEXT_CAUSE, "io: ", NULL, {{NULL, 0}}},
-    [S4C_CLASS_UNREGISTERED_CODEC] = {FIELD(S4UnregisteredCodecError), TEXT_DISPLAY, "", NULL,
-                                      {{NULL, 0}}},
+    [S4C_CLASS_UNREGISTERED_CODEC] =
+        {FIELD(S4UnregisteredCodecError), TEXT_DISPLAY, "", NULL, {{NULL, 0}}},
     [S4C_CLASS_MANIFEST_SIZE_EXCEEDS_LIMIT] = {FIELD(S4ManifestSizeExceedsLimitError),
-                                               TEXT_FORMAT, NULL,
+                                               TEXT_FORMAT,
+                                               NULL,
                                                "manifest claims %llu bytes but limit is %llu",
                                                {{"requested", DETAIL(got)},
                                                 {"limit", DETAIL(limit)}}},
-    [S4C_CLASS_MANIFEST_SIZE_MISMATCH] = {FIELD(S4ManifestSizeMismatchError), TEXT_DISPLAY, "",
-                                          NULL, {{NULL, 0}}},
+    [S4C_CLASS_MANIFEST_SIZE_MISMATCH] =
+        {FIELD(S4ManifestSizeMismatchError), TEXT_DISPLAY, "", NULL, {{NULL, 0}}},
     [S4C_CLASS_FRAME] = {FIELD(S4FrameError), TEXT_CAUSE, "frame error: ", NULL, {{NULL, 0}}},
     [S4C_CLASS_INDEX] = {FIELD(S4IndexError), TEXT_CAUSE, "index error: ", NULL, {{NULL, 0}}},
     [S4C_CLASS_USAGE] = {USAGE_ERROR, TEXT_DISPLAY, "", NULL, {{NULL, 0}}},
 };
 
-static PyObject *format_message(const class_rule *r, s4c_status status,
-                                const s4c_error_detail *d) {
+static PyObject *format_message(const class_rule *r, s4c_status status, const s4c_error_detail *d) {
     switch (r->text) {
     case TEXT_FORMAT:
         /* PyUnicode_FromFormat has no %llx: format in C. */
@@ -179,11 +187,10 @@ PyObject *s4py_raise_status(s4py_state *st, s4c_status status, const s4c_error_d
  */
 static PyObject *py_raise_status(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                                  PyObject *kwnames) {
-    static const char *const names[] = {"status", "message", "cause_offset",
+    static const char *const names[] = {"status",   "message", "cause_offset",
                                         "expected", "got",     "limit"};
     PyObject *argv[6];
-    if (s4py_bind_args("_raise_status", args, nargs, kwnames, names, 6, 1, argv) < 0)
-        return NULL;
+    if (s4py_bind_args("_raise_status", args, nargs, kwnames, names, 6, 1, argv) < 0) return NULL;
     int32_t status;
     uint64_t values[4] = {0, 0, 0, 0};
     if (s4py_as_i32(argv[0], "status", &status) < 0) return NULL;
@@ -205,8 +212,7 @@ static PyObject *py_raise_status(PyObject *module, PyObject *const *args, Py_ssi
 }
 
 static PyMethodDef error_functions[] = {
-    {"_raise_status", (PyCFunction)(void (*)(void))py_raise_status,
-     METH_FASTCALL | METH_KEYWORDS,
+    {"_raise_status", (PyCFunction)(void (*)(void))py_raise_status, METH_FASTCALL | METH_KEYWORDS,
      "_raise_status($module, /, status, message='', cause_offset=0, expected=0, got=0, limit=0)"
      "\n--\n\nRaises the exception of a library status (for tests)."},
     {NULL, NULL, 0, NULL},

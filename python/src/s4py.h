@@ -24,24 +24,24 @@
  * Everything the module owns, as (C type, name): strong references, visited
  * and cleared by module.c from this one list.
  */
-#define S4PY_STATE_FIELDS(X)                                                                  \
-    /* s4_codec exceptions (spec s4-compat.md §7.4); errors.c */                              \
-    X(PyObject, S4Error)                                                                      \
-    X(PyObject, S4CrcMismatchError)                                                           \
-    X(PyObject, S4SizeMismatchError)                                                          \
-    X(PyObject, S4CodecMismatchError)                                                         \
-    X(PyObject, S4UnregisteredCodecError)                                                     \
-    X(PyObject, S4ManifestSizeExceedsLimitError)                                              \
-    X(PyObject, S4ManifestSizeMismatchError)                                                  \
-    X(PyObject, S4BackendError)                                                               \
-    X(PyObject, S4IoError)                                                                    \
-    X(PyObject, S4FrameError)                                                                 \
-    X(PyObject, S4IndexError)                                                                 \
-    /* codec classes; codec_object.c, codec_classes.c */                                      \
-    X(PyTypeObject, codec_base_type)                                                          \
-    X(PyTypeObject, cpu_zstd_type)                                                            \
-    X(PyTypeObject, cpu_gzip_type)                                                            \
-    X(PyTypeObject, cpu_zstd_dict_type)                                                       \
+#define S4PY_STATE_FIELDS(X)                                                                       \
+    /* s4_codec exceptions (spec s4-compat.md §7.4); errors.c */                                  \
+    X(PyObject, S4Error)                                                                           \
+    X(PyObject, S4CrcMismatchError)                                                                \
+    X(PyObject, S4SizeMismatchError)                                                               \
+    X(PyObject, S4CodecMismatchError)                                                              \
+    X(PyObject, S4UnregisteredCodecError)                                                          \
+    X(PyObject, S4ManifestSizeExceedsLimitError)                                                   \
+    X(PyObject, S4ManifestSizeMismatchError)                                                       \
+    X(PyObject, S4BackendError)                                                                    \
+    X(PyObject, S4IoError)                                                                         \
+    X(PyObject, S4FrameError)                                                                      \
+    X(PyObject, S4IndexError)                                                                      \
+    /* codec classes; codec_object.c, codec_classes.c */                                           \
+    X(PyTypeObject, codec_base_type)                                                               \
+    X(PyTypeObject, cpu_zstd_type)                                                                 \
+    X(PyTypeObject, cpu_gzip_type)                                                                 \
+    X(PyTypeObject, cpu_zstd_dict_type)                                                            \
     X(PyTypeObject, cpu_lz4_type)
 
 typedef struct s4py_state {
