@@ -26,11 +26,13 @@
 
 #include "../core/codec_internal.h"
 
-#define ZSTD_LEVEL_DEFAULT 3
-#define ZSTD_LEVEL_MIN 1
-#define ZSTD_LEVEL_MAX 22
-#define ZSTD_WINDOW_LOG_MAX 27 /* S4's reader: libzstd's default limit */
-#define ZDICT_MAGIC 0xEC30A437u
+#define LEVEL_DEFAULT 3
+#define LEVEL_MIN 1
+#define LEVEL_MAX 22
+#define WINDOW_LOG_MAX 27 /* S4's reader: libzstd's default limit */
+/* S4's Backend text for CpuZstdDict::new with an empty dictionary. */
+#define EMPTY_DICTIONARY_TEXT                                                                      \
+    "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict codec"
 
 /* ------------------------------------------------------------ shared helpers */
 
@@ -48,18 +50,22 @@ static const ZSTD_customMem zstd_mem = {zstd_alloc, zstd_release, NULL};
 
 /* S4 clamps to 1..=22 and maps 0 and negatives to 1, not to zstd's default. */
 static int zstd_clamp_level(int level) {
-    if (level == S4C_LEVEL_DEFAULT) return ZSTD_LEVEL_DEFAULT;
-    if (level < ZSTD_LEVEL_MIN) return ZSTD_LEVEL_MIN;
-    if (level > ZSTD_LEVEL_MAX) return ZSTD_LEVEL_MAX;
+    if (level == S4C_LEVEL_DEFAULT) return LEVEL_DEFAULT;
+    if (level < LEVEL_MIN) return LEVEL_MIN;
+    if (level > LEVEL_MAX) return LEVEL_MAX;
     return level;
 }
 
 static int is_zdict(const void *dict, size_t size) {
-    return size >= 4 && s4c_load_le32(dict) == ZDICT_MAGIC;
+    return size >= 4 && s4c_load_le32(dict) == ZSTD_MAGIC_DICTIONARY;
 }
 
-/* The status a libzstd decoder error maps to; the message is always the
- * libzstd name (S4 shows ZSTD_getErrorName text). */
+/*
+ * The status a libzstd decoder error maps to; the message is always the
+ * libzstd name (S4 shows ZSTD_getErrorName text). "Output exceeds the
+ * destination" is decided by our probe, never by libzstd's dstSize_tooSmall,
+ * which in streaming means a corrupt block.
+ */
 static s4c_status zstd_decode_status(size_t ret) {
     switch (ZSTD_getErrorCode(ret)) {
     case ZSTD_error_prefix_unknown:
@@ -73,9 +79,7 @@ static s4c_status zstd_decode_status(size_t ret) {
         return S4C_ERROR_UNSUPPORTED;
     case ZSTD_error_memory_allocation:
         return S4C_ERROR_OUT_OF_MEMORY;
-    case ZSTD_error_dstSize_tooSmall:
-        return S4C_ERROR_DST_TOO_SMALL;
-    default:
+    default: /* dstSize_tooSmall included: a block larger than its frame allows */
         return S4C_ERROR_CORRUPT_DATA;
     }
 }
@@ -113,8 +117,7 @@ static ZSTD_CCtx *new_cctx(int level, int stable_output) {
 
 static ZSTD_DCtx *new_dctx(void) {
     ZSTD_DCtx *dctx = ZSTD_createDCtx_advanced(zstd_mem);
-    if (dctx &&
-        ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
+    if (dctx && ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, WINDOW_LOG_MAX))) {
         ZSTD_freeDCtx(dctx);
         return NULL;
     }
@@ -147,6 +150,16 @@ typedef struct zstd_decoder {
     int finished;        /* single-frame mode: the first frame has ended */
     int may_hold_output; /* the last call filled the output: libzstd may hold more */
     size_t last_hint;
+    /* The current frame's header (as consumed) and output, for the content-size check. */
+    uint8_t header[ZSTD_FRAMEHEADERSIZE_MAX];
+    size_t header_len;
+    int header_parsed;
+    unsigned long long content_size; /* ZSTD_CONTENTSIZE_UNKNOWN when absent */
+    unsigned long long frame_in, frame_out;
+    /* Up to 5 bytes held back at a frame start (see zdec_hold_legacy_magic). */
+    uint8_t stash[5];
+    size_t stash_len, stash_pos;
+    int input_complete; /* one-shot: the caller's input is all there is */
 } zstd_decoder;
 
 /* dict_outlives: the bytes stay valid as long as the decoder (one-shot codecs). */
@@ -181,8 +194,76 @@ static void zdec_session_begin(zstd_decoder *z) {
     }
 }
 
+static void zdec_frame_begin(zstd_decoder *z) {
+    z->header_len = 0;
+    z->header_parsed = 0;
+    z->content_size = ZSTD_CONTENTSIZE_UNKNOWN;
+    z->frame_in = z->frame_out = 0;
+}
+
+/* Do p[0..n), 0 < n < 5, start with (a prefix of) a legacy v0.1–v0.7 magic? */
+static int short_legacy_start(const uint8_t *p, size_t n) {
+    static const uint8_t v01[4] = {0xFD, 0x2F, 0xB5, 0x1E}, tail[3] = {0xB5, 0x2F, 0xFD};
+    if (n == 0 || n >= 5) return 0;
+    size_t m = n < 4 ? n : 4;
+    if (memcmp(p, v01, m) == 0) return 1;
+    return p[0] >= 0x22 && p[0] <= 0x27 && memcmp(p + 1, tail, m - 1) == 0;
+}
+
+/*
+ * libzstd recognises a legacy frame (Debian builds it with legacy support, as
+ * the zstd crate S4 uses does) only when its first call at that frame gets at
+ * least 5 bytes (the magic and one more): given fewer, its early magic check
+ * rejects them as "Unknown frame descriptor". So bytes that may begin a legacy
+ * frame are held back here until 5 are there, and the verdict no longer
+ * depends on how the caller chunks its input. Returns 1 while more input is
+ * needed.
+ */
+static int zdec_hold_legacy_magic(zstd_decoder *z, s4c_in_buffer *in) {
+    size_t in_left = in->size - in->pos;
+    if (z->frame_in != 0 || z->input_complete || z->stash_pos != 0) return 0;
+    if (in_left == 0) return short_legacy_start(z->stash, z->stash_len);
+    const uint8_t *src = (const uint8_t *)in->src + in->pos;
+    if (z->stash_len == 0 && short_legacy_start(src, in_left)) {
+        memcpy(z->stash, src, in_left);
+        z->stash_len = in_left;
+        in->pos += in_left;
+        z->at_frame_end = 0;
+    } else if (z->stash_len > 0) {
+        size_t k = sizeof z->stash - z->stash_len;
+        if (k > in_left) k = in_left;
+        memcpy(z->stash + z->stash_len, src, k);
+        z->stash_len += k;
+        in->pos += k;
+    }
+    return short_legacy_start(z->stash, z->stash_len);
+}
+
+/*
+ * libzstd's streaming decoder skips the Frame_Content_Size check when the last
+ * block is empty; its one-shot decoder (and the single-pass shortcut the
+ * streaming decoder takes when the whole frame and its output fit) does not.
+ * So the verdict on such a frame would depend on buffer sizes; we check it
+ * ourselves at every frame end, making it "corrupt" everywhere.
+ */
+static void zdec_track(zstd_decoder *z, const uint8_t *consumed, size_t n, size_t produced) {
+    z->frame_out += produced;
+    if (z->header_parsed || n == 0) return;
+    size_t k = sizeof z->header - z->header_len;
+    if (k > n) k = n;
+    memcpy(z->header + z->header_len, consumed, k);
+    z->header_len += k;
+    ZSTD_frameHeader fh;
+    size_t r = ZSTD_getFrameHeader(&fh, z->header, z->header_len);
+    if (r != 0 && !ZSTD_isError(r)) return; /* needs more bytes */
+    z->header_parsed = 1;                   /* errors are libzstd's to report */
+    if (r == 0 && fh.frameType == ZSTD_frame) z->content_size = fh.frameContentSize;
+}
+
 static void zdec_restart(zstd_decoder *z) {
     zdec_session_begin(z);
+    zdec_frame_begin(z);
+    z->stash_len = z->stash_pos = 0;
     z->at_frame_end = 0; /* S4: an empty payload is an incomplete frame */
     z->finished = 0;
     z->may_hold_output = 0;
@@ -199,17 +280,32 @@ static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *
     static const uint8_t no_input = 0;
     uint8_t no_output = 0;
     while (!z->finished) {
-        size_t in_left = in->size - in->pos, out_left = out->size - out->pos;
+        if (zdec_hold_legacy_magic(z, in)) break;
+        int from_stash = z->stash_pos < z->stash_len;
+        size_t in_left = from_stash ? z->stash_len - z->stash_pos : in->size - in->pos;
+        size_t out_left = out->size - out->pos;
         if (in_left == 0 && (out_left == 0 || !z->may_hold_output)) break;
         if (out_left == 0 && z->may_hold_output) break;
-        ZSTD_inBuffer zin = {in->src ? in->src : &no_input, in->size, in->pos};
+        ZSTD_inBuffer zin = {z->stash, z->stash_len, z->stash_pos};
+        if (!from_stash) zin = (ZSTD_inBuffer){in->src ? in->src : &no_input, in->size, in->pos};
         ZSTD_outBuffer zout = {out->dst ? out->dst : &no_output, out->size, out->pos};
+        size_t in_before = zin.pos;
         size_t r = ZSTD_decompressStream(z->dctx, &zout, &zin);
-        int progress = zin.pos != in->pos || zout.pos != out->pos;
-        in->pos = zin.pos;
+        size_t consumed = zin.pos - in_before, produced = zout.pos - out->pos;
+        zdec_track(z, (const uint8_t *)zin.src + in_before, consumed, produced);
+        z->frame_in += consumed;
+        if (from_stash) {
+            z->stash_pos = zin.pos;
+            if (z->stash_pos == z->stash_len) z->stash_pos = z->stash_len = 0;
+        } else {
+            in->pos = zin.pos;
+        }
         out->pos = zout.pos;
         if (ZSTD_isError(r)) return zstd_decode_fail(r, d);
-        if (r == 0) {
+        if (r == 0) { /* a call never runs past the end of a frame */
+            if (z->content_size != ZSTD_CONTENTSIZE_UNKNOWN && z->frame_out != z->content_size)
+                return zstd_decode_fail((size_t)-ZSTD_error_corruption_detected, d);
+            zdec_frame_begin(z);
             z->at_frame_end = 1;
             z->may_hold_output = 0;
             z->finished = z->single_frame;
@@ -217,8 +313,10 @@ static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *
         }
         z->may_hold_output = zout.pos == zout.size;
         z->last_hint = r;
-        if (progress) z->at_frame_end = 0;
-        if (!progress) break;
+        if (consumed || produced)
+            z->at_frame_end = 0;
+        else
+            break;
     }
     *hint = z->at_frame_end ? 0 : z->last_hint;
     return S4C_OK;
@@ -237,9 +335,7 @@ static s4c_status decoder_create_common(const s4c_decoder_options *o, int need_d
     const void *dict = o ? o->dict : NULL;
     size_t dict_size = dict && o ? o->dict_size : 0;
     if (need_dict && !dict_size)
-        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
-                        "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
-                        "decoder");
+        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY, EMPTY_DICTIONARY_TEXT);
     zstd_decoder *z = s4c_calloc(1, sizeof(*z));
     if (!z) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     z->single_frame = o && o->single_frame;
@@ -277,7 +373,9 @@ static s4c_status zstd_decoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buf
 
 static s4c_status zstd_decoder_finish(void *impl) {
     const zstd_decoder *z = impl;
-    return z->at_frame_end ? S4C_OK : S4C_ERROR_TRUNCATED_INPUT;
+    if (z->at_frame_end) return S4C_OK;
+    /* Held-back bytes of a would-be legacy magic: libzstd's verdict on them. */
+    return z->stash_len ? S4C_ERROR_UNKNOWN_FORMAT : S4C_ERROR_TRUNCATED_INPUT;
 }
 
 static s4c_status zstd_decoder_reset(void *impl) {
@@ -311,10 +409,7 @@ static s4c_status zstd_encoder_create(const s4c_codec_options *o, int level, con
 static s4c_status zstd_dict_encoder_create(const s4c_codec_options *o, int level, const void *dict,
                                            size_t dict_size, void **impl, s4c_error_detail *d) {
     (void)o;
-    if (!dict || !dict_size)
-        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
-                        "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
-                        "codec");
+    if (!dict || !dict_size) return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY, EMPTY_DICTIONARY_TEXT);
     return encoder_create_common(level, dict, dict_size, impl, d);
 }
 
@@ -372,9 +467,7 @@ static s4c_status zstd_init(s4c_codec *c, const s4c_codec_options *o, s4c_error_
 
 static s4c_status zstd_dict_init(s4c_codec *c, const s4c_codec_options *o, s4c_error_detail *d) {
     if (!c->dict || !c->dict_size)
-        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY,
-                        "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict "
-                        "codec");
+        return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY, EMPTY_DICTIONARY_TEXT);
     return zstd_init_common(c, o, 1, d);
 }
 
@@ -465,6 +558,7 @@ static s4c_status ensure_dctx(zstd_codec *z, s4c_error_detail *d) {
         }
     }
     z->dec.dctx = dctx;
+    z->dec.input_complete = 1;
     return S4C_OK;
 }
 

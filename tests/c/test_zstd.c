@@ -1111,6 +1111,79 @@ static void test_regression_dict_verdict_independent_of_history(void) {
     s4c_codec_free(reused);
 }
 
+/*
+ * Regression (found by fuzz_zstd_decode): a frame whose content size says 238
+ * but whose only block is an empty last block. libzstd's one-shot decoder
+ * calls that corrupt, its streaming decoder (fed in pieces) accepts it; we call
+ * it corrupt on every path and for every feed size.
+ */
+static void test_regression_content_size_with_empty_last_block(void) {
+    static const unsigned char frame[] = {0x28, 0xb5, 0x2f, 0xfd, 0x20, 0xee, 0x01, 0x00, 0x00};
+    unsigned char out[512];
+    /* The libzstd behaviour this guards against. */
+    CHECK(ZSTD_isError(ZSTD_decompress(out, sizeof out, frame, sizeof frame)));
+    {
+        ZSTD_DCtx *dctx = ZSTD_createDCtx();
+        size_t r = 1;
+        ZSTD_outBuffer o = {out, sizeof out, 0};
+        for (size_t i = 0; i < sizeof frame && !ZSTD_isError(r); i++) {
+            ZSTD_inBuffer in = {frame + i, 1, 0};
+            r = ZSTD_decompressStream(dctx, &o, &in);
+        }
+        CHECK(r == 0 && o.pos == 0); /* accepted, 0 bytes */
+        ZSTD_freeDCtx(dctx);
+    }
+    s4c_codec *c = make_codec(S4C_KIND_CPU_ZSTD, 3, NULL, 0);
+    s4c_manifest m = {S4C_KIND_CPU_ZSTD, 238, sizeof frame, 0};
+    expect_decompress(c, &m, frame, sizeof frame, S4C_ERROR_CORRUPT_DATA,
+                      "io error: Data corruption detected");
+    m.original_size = 0;
+    expect_decompress(c, &m, frame, sizeof frame, S4C_ERROR_CORRUPT_DATA,
+                      "io error: Data corruption detected");
+    for (int ip = 0; ip < 4; ip++) {
+        stream_result r = stream_decode(S4C_KIND_CPU_ZSTD, NULL, 0, 0, frame, sizeof frame, ip, ip,
+                                        out, sizeof out, 1);
+        CHECK_STATUS(r.status, S4C_ERROR_CORRUPT_DATA);
+    }
+    s4c_codec_free(c);
+}
+
+/*
+ * Regression (found by fuzz_zstd_decode): a legacy (v0.7) magic. libzstd
+ * recognises it only when one call sees all 4 magic bytes; fed fewer, it says
+ * "Unknown frame descriptor". The verdict must not depend on the feed size.
+ */
+static void test_regression_legacy_magic_any_feed(void) {
+    static const unsigned char frame[] = {0x27, 0xb5, 0x2f, 0xfd, 0x00, 0x58,
+                                          0xaf, 0x2b, 0x00, 0x12, 0x00, 0x68};
+    unsigned char out[4096];
+    s4c_codec *c = make_codec(S4C_KIND_CPU_ZSTD, 3, NULL, 0);
+    s4c_manifest m = {S4C_KIND_CPU_ZSTD, 100, sizeof frame, 0};
+    s4c_error_detail d;
+    s4c_status want = s4c_decompress(c, &m, frame, sizeof frame, out, 100, NULL, &d);
+    printf("v0.7-magic garbage: %s (%s)\n", s4c_status_name(want), d.message);
+    CHECK(want != S4C_ERROR_UNKNOWN_FORMAT); /* libzstd took it as a legacy frame */
+    for (int ip = 0; ip < 4; ip++)
+        for (int op = 0; op < 3; op++)
+            CHECK_STATUS(stream_decode(S4C_KIND_CPU_ZSTD, NULL, 0, 0, frame, sizeof frame, ip, op,
+                                       out, sizeof out, 7)
+                             .status,
+                         want);
+    /* The start of a legacy magic at the very end: libzstd's verdict everywhere. */
+    unsigned char tail[32];
+    CHECK_OK(s4c_compress(c, "hello", 5, tail, sizeof tail, &m, &d));
+    memcpy(tail + 14, "\x27\xb5", 2);
+    m.compressed_size = 16;
+    expect_decompress(c, &m, tail, 16, S4C_ERROR_UNKNOWN_FORMAT,
+                      "io error: Unknown frame descriptor");
+    for (int ip = 0; ip < 4; ip++)
+        CHECK_STATUS(
+            stream_decode(S4C_KIND_CPU_ZSTD, NULL, 0, 0, tail, 16, ip, ip, out, sizeof out, 7)
+                .status,
+            S4C_ERROR_UNKNOWN_FORMAT);
+    s4c_codec_free(c);
+}
+
 /* ------------------------------------------------ differential: the zstd CLI */
 
 static char tmpdir[64];
@@ -1379,6 +1452,8 @@ int main(void) {
     test_dictionaries();
     test_training_errors();
     test_regression_dict_verdict_independent_of_history();
+    test_regression_content_size_with_empty_last_block();
+    test_regression_legacy_magic_any_feed();
     test_cli();
     test_allocator_hooks();
     return check_exit("test_zstd");
