@@ -1,0 +1,560 @@
+/*
+ * lz4_frame_decoder.c — the LZ4 frame format decoded by our own state machine
+ * over liblz4's block API, so the state stays a plain, saveable struct.
+ *
+ * Speed comes from not copying: a block that is whole in the input and fits
+ * the output is decoded straight from one to the other. Linked blocks need the
+ * previous 64 KiB of output as dictionary; while a call's output for the frame
+ * is contiguous in the caller's buffer that is used directly (LZ4 prefix mode),
+ * and our own window (out_buf) is refreshed from it only when needed: before a
+ * block is decoded through out_buf, and when the call returns. Blocks that do
+ * not fit the output are decoded into out_buf right after the window and
+ * flushed from there; blocks arriving in pieces are collected in in_buf.
+ *
+ * Invariant for linked frames: the window out_buf[hist_end - hist_len,
+ * hist_end) followed by the `unsynced` bytes just before the output cursor is
+ * the frame's history (its last bytes, at least the last 64 KiB of it).
+ */
+#include <lz4.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "lz4_frame_decoder.h"
+
+enum { GO = 0, STOP = 1, ERR = 2 };
+
+typedef struct cursor {
+    const uint8_t *src;
+    size_t ip, iend;
+    uint8_t *dst;
+    size_t op, oend;
+} cursor;
+
+#define FLG_VERSION_SHIFT 6
+#define FLG_INDEPENDENT 0x20
+#define FLG_BLOCK_CHECKSUM 0x10
+#define FLG_CONTENT_SIZE 0x08
+#define FLG_CONTENT_CHECKSUM 0x04
+#define FLG_RESERVED 0x02
+#define FLG_DICT_ID 0x01
+#define BD_RESERVED 0x8F
+#define BLOCK_UNCOMPRESSED 0x80000000u
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+static size_t avail_in(const cursor *c) { return c->iend - c->ip; }
+static size_t room_out(const cursor *c) { return c->oend - c->op; }
+
+__attribute__((format(printf, 4, 5))) static int fail(s4c_lz4d *d, s4c_error_detail *e,
+                                                      s4c_status st, const char *fmt, ...) {
+    d->failed = st;
+    if (e) {
+        char msg[sizeof e->message];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        s4c_fail(e, st, "%s", msg);
+    }
+    return ERR;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+void s4c_lz4d_init(s4c_lz4d *d, int single_frame) {
+    memset(d, 0, sizeof *d);
+    d->single_frame = single_frame ? 1 : 0;
+    s4c_lz4d_reset(d);
+}
+
+void s4c_lz4d_release(s4c_lz4d *d) {
+    s4c_free(d->in_buf);
+    s4c_free(d->out_buf);
+    d->in_buf = d->out_buf = NULL;
+    d->in_buf_cap = d->out_buf_cap = 0;
+}
+
+void s4c_lz4d_reset(s4c_lz4d *d) {
+    d->stage = S4C_LZ4D_MAGIC;
+    d->header_parsed = 0;
+    d->in_frame = 0;
+    d->failed = S4C_OK;
+    d->stage_have = 0;
+    d->stage_need = 4;
+    d->block_size = d->left = 0;
+    d->frames_done = d->frame_out = d->total_in = d->total_out = 0;
+    memset(&d->info, 0, sizeof d->info);
+    d->hist_end = d->hist_len = d->pend_off = d->pend_len = 0;
+    d->run_start = d->unsynced = 0;
+    d->oneshot = 0;
+}
+
+static int grow(uint8_t **buf, uint32_t *cap, uint32_t need) {
+    if (*cap >= need) return 1;
+    s4c_free(*buf);
+    *buf = s4c_malloc(need);
+    *cap = *buf ? need : 0;
+    return *buf != NULL;
+}
+
+/* ------------------------------------------------------------ window */
+
+/* Keeps at most `keep` newest window bytes, moved to the start of out_buf. */
+static void window_slide(s4c_lz4d *d, uint32_t keep) {
+    if (keep > d->hist_len) keep = d->hist_len;
+    if (keep && d->hist_end != keep) memmove(d->out_buf, d->out_buf + d->hist_end - keep, keep);
+    d->hist_end = d->hist_len = keep;
+}
+
+static void window_append(s4c_lz4d *d, const uint8_t *p, size_t n) {
+    if (n >= S4C_LZ4_WINDOW) {
+        memcpy(d->out_buf, p + n - S4C_LZ4_WINDOW, S4C_LZ4_WINDOW);
+        d->hist_end = d->hist_len = S4C_LZ4_WINDOW;
+        return;
+    }
+    if (d->hist_end + n > d->out_buf_cap) window_slide(d, S4C_LZ4_WINDOW - (uint32_t)n);
+    memcpy(d->out_buf + d->hist_end, p, n);
+    d->hist_end += (uint32_t)n;
+    d->hist_len = (uint32_t)min_size(S4C_LZ4_WINDOW, (size_t)d->hist_len + n);
+}
+
+/* Copies the output decoded straight into the caller's buffer into the window. */
+static void window_sync(s4c_lz4d *d, const cursor *c) {
+    if (!d->unsynced) return;
+    window_append(d, c->dst + c->op - d->unsynced, d->unsynced);
+    d->unsynced = 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* Collects input into hdr until stage_need bytes are there; 1 when complete. */
+static int collect(s4c_lz4d *d, cursor *c) {
+    size_t k = min_size(d->stage_need - d->stage_have, avail_in(c));
+    if (k) {
+        memcpy(d->hdr + d->stage_have, c->src + c->ip, k);
+        d->stage_have += (uint32_t)k;
+        c->ip += k;
+    }
+    return d->stage_have == d->stage_need;
+}
+
+static void expect(s4c_lz4d *d, s4c_lz4d_stage stage, uint32_t need) {
+    d->stage = stage;
+    d->stage_have = 0;
+    d->stage_need = need;
+}
+
+/* Accounts `n` bytes of frame content at p: size limit and content checksum. */
+static int produced(s4c_lz4d *d, s4c_error_detail *e, const uint8_t *p, size_t n) {
+    d->frame_out += n;
+    if (d->info.has_content_size && d->frame_out > d->info.content_size)
+        return fail(d, e, S4C_ERROR_CORRUPT_DATA,
+                    "LZ4 frame holds more than its declared content size of %llu bytes",
+                    (unsigned long long)d->info.content_size);
+    if (d->info.content_checksum && n) XXH32_update(&d->content_xxh, p, n);
+    return GO;
+}
+
+static int frame_finished(s4c_lz4d *d) {
+    d->frames_done++;
+    d->in_frame = 0;
+    d->hist_end = d->hist_len = 0;
+    d->unsynced = 0;
+    expect(d, d->single_frame ? S4C_LZ4D_DONE : S4C_LZ4D_MAGIC, 4);
+    return d->single_frame ? STOP : GO;
+}
+
+/* ------------------------------------------------------------ stages */
+
+static int step_magic(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    if (!collect(d, c)) return STOP;
+    uint32_t magic = s4c_load_le32(d->hdr);
+    if (magic == S4C_LZ4_MAGIC) {
+        d->header_parsed = 0;
+        d->stage = S4C_LZ4D_HEADER;
+        d->stage_need = S4C_LZ4_HEADER_MIN;
+        return GO;
+    }
+    if ((magic & S4C_LZ4_SKIPPABLE_MASK) == S4C_LZ4_SKIPPABLE_MAGIC) {
+        d->stage = S4C_LZ4D_SKIP_SIZE;
+        d->stage_need = 8;
+        return GO;
+    }
+    if (magic == S4C_LZ4_LEGACY_MAGIC)
+        return fail(d, e, S4C_ERROR_UNSUPPORTED,
+                    "legacy LZ4 format (magic 0x184C2102, lz4 -l) is not supported; "
+                    "only LZ4 frames (magic 0x184D2204) are");
+    if (d->frames_done)
+        return fail(d, e, S4C_ERROR_TRAILING_DATA,
+                    "trailing bytes after the last LZ4 frame (0x%08x is not a frame magic)",
+                    magic);
+    return fail(d, e, S4C_ERROR_UNKNOWN_FORMAT,
+                "not an LZ4 frame: magic 0x%08x, expected 0x184D2204", magic);
+}
+
+static uint32_t header_size(uint8_t flg) {
+    return 7 + ((flg & FLG_CONTENT_SIZE) ? 8 : 0) + ((flg & FLG_DICT_ID) ? 4 : 0);
+}
+
+static int parse_header(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    const uint8_t *h = d->hdr;
+    uint32_t size = d->stage_need;
+    uint8_t flg = h[4], bd = h[5];
+    uint8_t hc = (uint8_t)(XXH32(h + 4, size - 5, 0) >> 8);
+    if (hc != h[size - 1])
+        return fail(d, e, S4C_ERROR_CORRUPT_DATA,
+                    "LZ4 frame header checksum mismatch (byte 0x%02x, computed 0x%02x)",
+                    h[size - 1], hc);
+    if ((flg >> FLG_VERSION_SHIFT) != 1)
+        return fail(d, e, S4C_ERROR_UNSUPPORTED,
+                    "LZ4 frame version %u is not supported (only version 1)",
+                    (unsigned)(flg >> FLG_VERSION_SHIFT));
+    if ((flg & FLG_RESERVED) || (bd & BD_RESERVED))
+        return fail(d, e, S4C_ERROR_UNSUPPORTED,
+                    "LZ4 frame header sets reserved bits (FLG 0x%02x, BD 0x%02x)", flg, bd);
+    unsigned id = (bd >> 4) & 7;
+    if (id < 4)
+        return fail(d, e, S4C_ERROR_UNSUPPORTED, "LZ4 block size id %u is reserved", id);
+
+    s4c_lz4_frame_info *fi = &d->info;
+    memset(fi, 0, sizeof *fi);
+    fi->block_size_id = id;
+    fi->block_max_size = s4c_lz4_block_max_size(id);
+    fi->linked = !(flg & FLG_INDEPENDENT);
+    fi->block_checksum = !!(flg & FLG_BLOCK_CHECKSUM);
+    fi->content_checksum = !!(flg & FLG_CONTENT_CHECKSUM);
+    fi->has_content_size = !!(flg & FLG_CONTENT_SIZE);
+    fi->has_dict_id = !!(flg & FLG_DICT_ID);
+    size_t pos = 6;
+    if (fi->has_content_size) fi->content_size = s4c_load_le64(h + pos), pos += 8;
+    if (fi->has_dict_id) fi->dict_id = s4c_load_le32(h + pos);
+    d->header_parsed = 1;
+    if (fi->has_dict_id)
+        return fail(d, e, S4C_ERROR_DICTIONARY_MISMATCH,
+                    "LZ4 frame needs dictionary id 0x%08x; LZ4 dictionaries are not supported",
+                    fi->dict_id);
+    if (fi->linked && !grow(&d->out_buf, &d->out_buf_cap, 2 * S4C_LZ4_WINDOW + fi->block_max_size))
+        return fail(d, e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+
+    XXH32_reset(&d->content_xxh, 0);
+    d->in_frame = 1;
+    d->frame_out = 0;
+    d->hist_end = d->hist_len = d->pend_len = d->pend_off = 0;
+    d->run_start = c->op;
+    d->unsynced = 0;
+    expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
+    return GO;
+}
+
+static int step_header(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    collect(d, c);
+    if (d->stage_have >= 5) d->stage_need = header_size(d->hdr[4]);
+    if (!collect(d, c)) return STOP;
+    return parse_header(d, c, e);
+}
+
+static int end_mark(s4c_lz4d *d, s4c_error_detail *e) {
+    if (d->info.has_content_size && d->frame_out != d->info.content_size)
+        return fail(d, e, S4C_ERROR_CORRUPT_DATA,
+                    "LZ4 frame content size mismatch: header says %llu bytes, frame holds %llu",
+                    (unsigned long long)d->info.content_size,
+                    (unsigned long long)d->frame_out);
+    if (d->info.content_checksum) {
+        expect(d, S4C_LZ4D_CONTENT_CHECKSUM, 4);
+        return GO;
+    }
+    return frame_finished(d);
+}
+
+static int step_block_header(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    if (!collect(d, c)) return STOP;
+    uint32_t v = s4c_load_le32(d->hdr);
+    if (v == 0) return end_mark(d, e);
+    uint32_t size = v & ~BLOCK_UNCOMPRESSED;
+    if (size > d->info.block_max_size)
+        return fail(d, e, S4C_ERROR_CORRUPT_DATA,
+                    "LZ4 block of %u bytes exceeds the frame's maximum block size of %u", size,
+                    d->info.block_max_size);
+    d->block_size = size;
+    if (v & BLOCK_UNCOMPRESSED) {
+        d->left = size;
+        if (d->info.block_checksum) XXH32_reset(&d->block_xxh, 0);
+        expect(d, S4C_LZ4D_BLOCK_RAW, 0);
+        return GO;
+    }
+    expect(d, S4C_LZ4D_BLOCK_DATA, size + (d->info.block_checksum ? 4u : 0u));
+    return GO;
+}
+
+/* Decodes straight into the caller's output; LZ4's result (< 0: failed). */
+static int decode_direct(s4c_lz4d *d, cursor *c, const uint8_t *blk, uint32_t n, size_t cap) {
+    char *dst = (char *)c->dst + c->op;
+    if (!d->info.linked) return LZ4_decompress_safe((const char *)blk, dst, (int)n, (int)cap);
+    size_t contig = c->op - d->run_start;
+    if (contig >= S4C_LZ4_WINDOW || contig == d->frame_out) {
+        /* The history is right before dst in the caller's buffer: prefix mode. */
+        size_t k = min_size(contig, S4C_LZ4_WINDOW);
+        return LZ4_decompress_safe_usingDict((const char *)blk, dst, (int)n, (int)cap, dst - k,
+                                             (int)k);
+    }
+    window_sync(d, c);
+    return LZ4_decompress_safe_usingDict((const char *)blk, dst, (int)n, (int)cap,
+                                         (const char *)d->out_buf + d->hist_end - d->hist_len,
+                                         (int)d->hist_len);
+}
+
+/* Decodes into out_buf (after the window), leaving the block to be flushed. */
+static int decode_staged(s4c_lz4d *d, cursor *c, const uint8_t *blk, uint32_t n,
+                         s4c_error_detail *e) {
+    uint32_t bmax = d->info.block_max_size;
+    uint32_t base = 0;
+    int r;
+    if (d->info.linked) {
+        window_sync(d, c);
+        if (d->hist_end + bmax > d->out_buf_cap) window_slide(d, S4C_LZ4_WINDOW);
+        base = d->hist_end;
+        r = LZ4_decompress_safe_usingDict((const char *)blk, (char *)d->out_buf + base, (int)n,
+                                          (int)bmax,
+                                          (const char *)d->out_buf + base - d->hist_len,
+                                          (int)d->hist_len);
+    } else {
+        if (!grow(&d->out_buf, &d->out_buf_cap, bmax))
+            return fail(d, e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        r = LZ4_decompress_safe((const char *)blk, (char *)d->out_buf, (int)n, (int)bmax);
+    }
+    if (r < 0) return fail(d, e, S4C_ERROR_CORRUPT_DATA, "corrupt LZ4 block (decoding failed)");
+    if (produced(d, e, d->out_buf + base, (size_t)r) == ERR) return ERR;
+    if (d->info.linked) {
+        d->hist_end = base + (uint32_t)r;
+        d->hist_len = (uint32_t)min_size(S4C_LZ4_WINDOW, (size_t)d->hist_len + (size_t)r);
+    }
+    d->pend_off = base;
+    d->pend_len = (uint32_t)r;
+    expect(d, S4C_LZ4D_FLUSH, 0);
+    return GO;
+}
+
+static int decode_block(s4c_lz4d *d, cursor *c, const uint8_t *blk, uint32_t n,
+                        s4c_error_detail *e) {
+    uint32_t bmax = d->info.block_max_size;
+    size_t room = room_out(c);
+    if (room) {
+        /* Room enough for what this block can hold? A block decodes to at most
+         * 255 bytes per input byte, and never beyond the declared content size. */
+        uint64_t need = (uint64_t)n * 255;
+        if (need > bmax) need = bmax;
+        if (d->info.has_content_size && d->info.content_size - d->frame_out < need)
+            need = d->info.content_size - d->frame_out;
+        if (d->oneshot || room >= need) {
+            size_t cap = min_size(room, bmax);
+            int r = decode_direct(d, c, blk, n, cap);
+            if (r >= 0) {
+                if (produced(d, e, c->dst + c->op, (size_t)r) == ERR) return ERR;
+                c->op += (size_t)r;
+                if (d->info.linked) d->unsynced += (size_t)r;
+                expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
+                return GO;
+            }
+            if (cap == bmax)
+                return fail(d, e, S4C_ERROR_CORRUPT_DATA, "corrupt LZ4 block (decoding failed)");
+            /* Maybe the output was merely too small: decode through out_buf. */
+        }
+    }
+    return decode_staged(d, c, blk, n, e);
+}
+
+static int step_block_data(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    const uint8_t *blk;
+    uint32_t total = d->stage_need;
+    if (d->stage_have == 0 && avail_in(c) >= total) {
+        if (room_out(c) == 0 && !d->oneshot) return STOP; /* as LZ4F: wait for room */
+        blk = c->src + c->ip;
+        c->ip += total;
+    } else {
+        if (avail_in(c) == 0) return STOP;
+        if (!grow(&d->in_buf, &d->in_buf_cap, d->info.block_max_size + 4))
+            return fail(d, e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        size_t k = min_size(total - d->stage_have, avail_in(c));
+        memcpy(d->in_buf + d->stage_have, c->src + c->ip, k);
+        d->stage_have += (uint32_t)k;
+        c->ip += k;
+        if (d->stage_have < total) return STOP;
+        blk = d->in_buf;
+        d->stage_have = 0;
+    }
+    uint32_t n = d->block_size;
+    if (d->info.block_checksum) {
+        uint32_t want = s4c_load_le32(blk + n), got = XXH32(blk, n, 0);
+        if (want != got)
+            return fail(d, e, S4C_ERROR_CHECKSUM_MISMATCH,
+                        "LZ4 block checksum mismatch (stored 0x%08x, computed 0x%08x)", want,
+                        got);
+    }
+    return decode_block(d, c, blk, n, e);
+}
+
+static int step_block_raw(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    if (d->left) {
+        size_t k = min_size(d->left, min_size(avail_in(c), room_out(c)));
+        if (!k) return STOP;
+        const uint8_t *p = c->src + c->ip;
+        memcpy(c->dst + c->op, p, k);
+        if (d->info.block_checksum) XXH32_update(&d->block_xxh, p, k);
+        if (produced(d, e, p, k) == ERR) return ERR;
+        c->ip += k;
+        c->op += k;
+        d->left -= (uint32_t)k;
+        if (d->info.linked) d->unsynced += k;
+        if (d->left) return STOP;
+    }
+    if (d->info.block_checksum) expect(d, S4C_LZ4D_RAW_CHECKSUM, 4);
+    else expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
+    return GO;
+}
+
+static int step_raw_checksum(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    if (!collect(d, c)) return STOP;
+    uint32_t want = s4c_load_le32(d->hdr), got = XXH32_digest(&d->block_xxh);
+    if (want != got)
+        return fail(d, e, S4C_ERROR_CHECKSUM_MISMATCH,
+                    "LZ4 block checksum mismatch (stored 0x%08x, computed 0x%08x)", want, got);
+    expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
+    return GO;
+}
+
+static int step_flush(s4c_lz4d *d, cursor *c) {
+    size_t k = min_size(d->pend_len, room_out(c));
+    if (k) {
+        memcpy(c->dst + c->op, d->out_buf + d->pend_off, k);
+        c->op += k;
+        d->pend_off += (uint32_t)k;
+        d->pend_len -= (uint32_t)k;
+    }
+    if (d->pend_len) return STOP;
+    expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
+    return GO;
+}
+
+static int step_content_checksum(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    if (!collect(d, c)) return STOP;
+    uint32_t want = s4c_load_le32(d->hdr), got = XXH32_digest(&d->content_xxh);
+    if (want != got)
+        return fail(d, e, S4C_ERROR_CHECKSUM_MISMATCH,
+                    "LZ4 content checksum mismatch (stored 0x%08x, computed 0x%08x)", want,
+                    got);
+    return frame_finished(d);
+}
+
+static int step_skip_size(s4c_lz4d *d, cursor *c) {
+    if (!collect(d, c)) return STOP;
+    d->left = s4c_load_le32(d->hdr + 4);
+    d->stage = S4C_LZ4D_SKIP_DATA;
+    return GO;
+}
+
+static int step_skip_data(s4c_lz4d *d, cursor *c) {
+    size_t k = min_size(d->left, avail_in(c));
+    c->ip += k;
+    d->left -= (uint32_t)k;
+    return d->left ? STOP : frame_finished(d);
+}
+
+/* ------------------------------------------------------------ driver */
+
+static s4c_status run(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
+                      s4c_error_detail *e) {
+    if (d->failed != S4C_OK) {
+        if (e) s4c_fail(e, S4C_ERROR_FAILED_STATE, "%s", s4c_strerror(S4C_ERROR_FAILED_STATE));
+        return S4C_ERROR_FAILED_STATE;
+    }
+    cursor c = {in->src, in->pos, in->size, out->dst, out->pos, out->size};
+    d->run_start = c.op;
+    d->unsynced = 0;
+    int r;
+    do {
+        switch ((s4c_lz4d_stage)d->stage) {
+        case S4C_LZ4D_MAGIC: r = step_magic(d, &c, e); break;
+        case S4C_LZ4D_HEADER: r = step_header(d, &c, e); break;
+        case S4C_LZ4D_BLOCK_HEADER: r = step_block_header(d, &c, e); break;
+        case S4C_LZ4D_BLOCK_DATA: r = step_block_data(d, &c, e); break;
+        case S4C_LZ4D_BLOCK_RAW: r = step_block_raw(d, &c, e); break;
+        case S4C_LZ4D_RAW_CHECKSUM: r = step_raw_checksum(d, &c, e); break;
+        case S4C_LZ4D_FLUSH: r = step_flush(d, &c); break;
+        case S4C_LZ4D_CONTENT_CHECKSUM: r = step_content_checksum(d, &c, e); break;
+        case S4C_LZ4D_SKIP_SIZE: r = step_skip_size(d, &c); break;
+        case S4C_LZ4D_SKIP_DATA: r = step_skip_data(d, &c); break;
+        case S4C_LZ4D_DONE: r = STOP; break;
+        default: r = fail(d, e, S4C_ERROR_STAGE, "LZ4 decoder in an invalid stage"); break;
+        }
+    } while (r == GO);
+    /* The caller's output is not ours after we return: keep the window. */
+    if (r != ERR && d->in_frame && d->info.linked) window_sync(d, &c);
+    d->total_in += c.ip - in->pos;
+    d->total_out += c.op - out->pos;
+    in->pos = c.ip;
+    out->pos = c.op;
+    return r == ERR ? d->failed : S4C_OK;
+}
+
+s4c_status s4c_lz4d_decode(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
+                           s4c_error_detail *e) {
+    d->oneshot = 0;
+    return run(d, in, out, e);
+}
+
+s4c_status s4c_lz4d_decode_all(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
+                               s4c_error_detail *e) {
+    d->oneshot = 1;
+    s4c_status st = run(d, in, out, e);
+    d->oneshot = 0;
+    if (st != S4C_OK) return st;
+    if (s4c_lz4d_at_frame_end(d) && (in->pos == in->size || d->stage == S4C_LZ4D_DONE))
+        return S4C_OK;
+    if ((d->stage == S4C_LZ4D_FLUSH && d->pend_len) ||
+        (d->stage == S4C_LZ4D_BLOCK_RAW && in->pos < in->size)) {
+        fail(d, e, S4C_ERROR_DST_TOO_SMALL,
+             "LZ4 stream decodes to more than the %zu-byte destination", out->size);
+        return S4C_ERROR_DST_TOO_SMALL;
+    }
+    fail(d, e, S4C_ERROR_TRUNCATED_INPUT,
+         d->frames_done || d->stage != S4C_LZ4D_MAGIC || d->stage_have
+             ? "LZ4 input ends inside a frame"
+             : "empty input: no LZ4 frame");
+    return S4C_ERROR_TRUNCATED_INPUT;
+}
+
+/* ------------------------------------------------------------ queries */
+
+size_t s4c_lz4d_hint(const s4c_lz4d *d) {
+    switch ((s4c_lz4d_stage)d->stage) {
+    case S4C_LZ4D_MAGIC:
+        if (d->stage_have == 0) return d->frames_done ? 0 : S4C_LZ4_HEADER_MIN;
+        return S4C_LZ4_HEADER_MIN - d->stage_have + 4;
+    case S4C_LZ4D_HEADER:
+    case S4C_LZ4D_BLOCK_DATA:
+    case S4C_LZ4D_RAW_CHECKSUM: return d->stage_need - d->stage_have + 4;
+    case S4C_LZ4D_BLOCK_HEADER:
+    case S4C_LZ4D_CONTENT_CHECKSUM:
+    case S4C_LZ4D_SKIP_SIZE: return d->stage_need - d->stage_have;
+    case S4C_LZ4D_BLOCK_RAW: return (size_t)d->left + (d->info.block_checksum ? 4 : 0) + 4;
+    case S4C_LZ4D_FLUSH: return 4;
+    case S4C_LZ4D_SKIP_DATA: return d->left;
+    case S4C_LZ4D_DONE: return 0;
+    }
+    return 0;
+}
+
+int s4c_lz4d_at_frame_end(const s4c_lz4d *d) {
+    return d->failed == S4C_OK &&
+           ((d->stage == S4C_LZ4D_MAGIC && d->stage_have == 0 && d->frames_done > 0) ||
+            d->stage == S4C_LZ4D_DONE);
+}
+
+int s4c_lz4d_at_block_boundary(const s4c_lz4d *d) {
+    if (d->failed != S4C_OK || !d->in_frame || d->pend_len || d->stage_have) return 0;
+    return d->stage == S4C_LZ4D_BLOCK_HEADER || d->stage == S4C_LZ4D_BLOCK_DATA ||
+           (d->stage == S4C_LZ4D_BLOCK_RAW && d->left == d->block_size);
+}
+
+const s4c_lz4_frame_info *s4c_lz4d_frame_info(const s4c_lz4d *d) {
+    return d->header_parsed ? &d->info : NULL;
+}
