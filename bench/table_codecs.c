@@ -147,7 +147,9 @@ static void run_row(const codec_row *row, const bench_input *in, size_t size, co
                     size_t dict_size, int *pass, int *miss) {
     char size_name[32];
     bench_size_name(size, size_name, sizeof size_name);
-    size_t record = row->kind == S4C_KIND_CPU_ZSTD_DICT ? DICT_RECORD : 0;
+    int dict_row = row->kind == S4C_KIND_CPU_ZSTD_DICT;
+    size_t record = dict_row ? DICT_RECORD : 0;
+    if (!dict_row) dict = NULL, dict_size = 0; /* only the dictionary kind gets one */
     bench_codec_spec spec = {row->kind, row->level, dict, dict_size};
     side ours = {0}, raw = {0};
     char why[96] = "";
