@@ -1184,6 +1184,35 @@ static void test_regression_legacy_magic_any_feed(void) {
     s4c_codec_free(c);
 }
 
+/*
+ * Regression (found by fuzz_zstd_decode): a block regenerating more than its
+ * frame's window. Block by block, libzstd says "Destination buffer is too
+ * small" (its internal buffer); that is corruption, not our "output exceeds
+ * the destination", and the status must not depend on the feed sizes.
+ */
+static void test_regression_oversized_block_is_corruption(void) {
+    /* single segment, content size 10, then an RLE block of 100 bytes */
+    static const unsigned char frame[] = {0x28, 0xb5, 0x2f, 0xfd, 0x20,
+                                          0x0a, 0x23, 0x03, 0x00, 0x41};
+    unsigned char out[4096];
+    s4c_codec *c = make_codec(S4C_KIND_CPU_ZSTD, 3, NULL, 0);
+    s4c_manifest m = {S4C_KIND_CPU_ZSTD, 10, sizeof frame, 0};
+    s4c_error_detail d;
+    for (uint64_t claimed = 0; claimed <= 200; claimed += 10) {
+        m.original_size = claimed;
+        s4c_status st = s4c_decompress(c, &m, frame, sizeof frame, out, sizeof out, NULL, &d);
+        CHECK(st == S4C_ERROR_CORRUPT_DATA || st == S4C_ERROR_DECOMPRESSION_BOMB);
+        if (claimed >= 10) CHECK_STATUS(st, S4C_ERROR_CORRUPT_DATA);
+    }
+    for (int ip = 0; ip < 4; ip++)
+        for (int op = 0; op < 4; op++)
+            CHECK_STATUS(stream_decode(S4C_KIND_CPU_ZSTD, NULL, 0, 0, frame, sizeof frame, ip, op,
+                                       out, sizeof out, 3)
+                             .status,
+                         S4C_ERROR_CORRUPT_DATA);
+    s4c_codec_free(c);
+}
+
 /* ------------------------------------------------ differential: the zstd CLI */
 
 static char tmpdir[64];
@@ -1454,6 +1483,7 @@ int main(void) {
     test_regression_dict_verdict_independent_of_history();
     test_regression_content_size_with_empty_last_block();
     test_regression_legacy_magic_any_feed();
+    test_regression_oversized_block_is_corruption();
     test_cli();
     test_allocator_hooks();
     return check_exit("test_zstd");
