@@ -8,6 +8,7 @@ few attempts so that a busy machine does not fail it.
 
 import hashlib
 import os
+import sys
 import threading
 import time
 
@@ -101,8 +102,11 @@ def inputs():
     return [noisy_data(SIZE, seed=s) for s in (11, 12)]
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["own-objects", "shared-object"])
-@pytest.mark.parametrize("name", sorted(CODEC_FACTORIES))
+@pytest.mark.parametrize(
+    "name, shared",
+    [(name, False) for name in sorted(CODEC_FACTORIES)] + [("cpu-zstd", True)],
+    ids=[f"{name}-own-objects" for name in sorted(CODEC_FACTORIES)] + ["cpu-zstd-shared-object"],
+)
 def test_two_threads_compress_in_parallel(name, shared, inputs):
     make = CODEC_FACTORIES[name]
     codecs = [make()] * 2 if shared else [make(), make()]
@@ -137,3 +141,78 @@ def test_shared_object_under_many_threads_gives_correct_results():
     for t in threads:
         t.join()
     assert failures == []
+
+
+# ------------------------------------------------------------------ GIL release, load-independent
+
+
+def _python_ran_during(call, attempts=3):
+    """Whether a pure-Python thread made progress in the middle half of one `call`: it
+    cannot while the calling thread holds the GIL, whatever the machine's load."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)  # shrink the edges where a held GIL still lets it run
+    try:
+        for _ in range(attempts):
+            stamps, stop = [], threading.Event()
+
+            def ticker():
+                while not stop.is_set():
+                    stamps.append(time.perf_counter())
+
+            t = threading.Thread(target=ticker)
+            t.start()
+            time.sleep(0.005)
+            t0 = time.perf_counter()
+            call()
+            t1 = time.perf_counter()
+            stop.set()
+            t.join()
+            lo, hi = t0 + (t1 - t0) / 4, t1 - (t1 - t0) / 4
+            if sum(lo < s < hi for s in stamps) >= 3:
+                return True
+        return False
+    finally:
+        sys.setswitchinterval(old)
+
+
+def _long_call(make_call, min_seconds=0.06):
+    """make_call(k) builds a call on k times the base input; returns the first call that
+    takes at least `min_seconds` (long against scheduler slices on a busy machine)."""
+    for k in (1, 2, 4, 8, 16):
+        call = make_call(k)
+        t0 = time.perf_counter()
+        call()
+        if time.perf_counter() - t0 >= min_seconds:
+            break
+    return call
+
+
+def test_the_method_sees_a_held_gil(inputs):
+    # Self-check: one long C call that keeps the GIL (bytes.translate) leaves the ticker
+    # no room in its middle, on any machine.
+    table = bytes(range(256))[::-1]
+    call = _long_call(lambda k: (lambda big=inputs[0] * k: big.translate(table)))
+    assert not _python_ran_during(call)
+    assert _python_ran_during(_long_call(lambda k: (lambda big=inputs[0] * k: hashlib.sha256(big))))
+
+
+@pytest.mark.parametrize("name", sorted(CODEC_FACTORIES))
+def test_python_threads_run_during_codec_calls(name, inputs):
+    codec = CODEC_FACTORIES[name]()
+
+    def compress_call(k):
+        big = inputs[0] * k
+        return lambda: codec.compress(big)
+
+    def decompress_call(k):
+        frame = codec.compress(inputs[0] * k)
+        return lambda: codec.decompress(*frame)
+
+    assert _python_ran_during(_long_call(compress_call)), "compress holds the GIL"
+    assert _python_ran_during(_long_call(decompress_call)), "decompress holds the GIL"
+
+
+def test_python_threads_run_during_crc32c_and_training(inputs):
+    assert _python_ran_during(_long_call(lambda k: (lambda big=inputs[0] * k: s4_codec.crc32c(big))))
+    samples = [b"row %d: %s\n" % (i, inputs[1][i * 64 : i * 64 + 48]) for i in range(4000)]
+    assert _python_ran_during(lambda: s4_codec.train_dictionary(samples, 16384))
