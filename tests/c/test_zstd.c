@@ -1409,7 +1409,6 @@ static void test_cli(void) {
         s4c_manifest m;
         unsigned char *p = compress_new(c, recs, rn, &m);
         write_file(tpath("ours_dict.zst"), p, (size_t)m.compressed_size);
-        CHECK(system("zstd -q -d -c /dev/null > /dev/null 2>&1; true") == 0);
         char cmd[512];
         snprintf(cmd, sizeof cmd, "zstd -q -d -c %s > /dev/null 2>&1", tpath("ours_dict.zst"));
         CHECK(system(cmd) != 0);
