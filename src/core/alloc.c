@@ -8,8 +8,9 @@
 
 #include "codec_internal.h"
 
-static _Atomic(s4c_malloc_fn) user_malloc = NULL;
-static _Atomic(s4c_free_fn) user_free = NULL;
+/* Zero-initialised (NULL): clang rejects an explicit NULL initialiser of an _Atomic. */
+static _Atomic(s4c_malloc_fn) user_malloc;
+static _Atomic(s4c_free_fn) user_free;
 
 void s4c_set_memory_allocator(s4c_malloc_fn malloc_fn, s4c_free_fn free_fn) {
     if (!malloc_fn || !free_fn) malloc_fn = NULL, free_fn = NULL;

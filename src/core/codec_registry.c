@@ -84,6 +84,10 @@ static s4c_status copy_options(const s4c_codec_options *in, s4c_codec_options *o
     return S4C_OK;
 }
 
+/* Rewrites d->message as S4's Display text of st's class ("io error: ...",
+ * "compression backend error: ..."), keeping the cause after the prefix. */
+static s4c_status s4_display_text(s4c_status st, s4c_error_detail *d);
+
 static s4c_status unknown_kind(uint32_t kind, s4c_error_detail *d) {
     return s4c_fail(d, S4C_ERROR_UNKNOWN_CODEC, "unknown codec id %u", kind);
 }
@@ -123,6 +127,8 @@ s4c_status s4c_codec_create(uint32_t kind, const s4c_codec_options *opts, s4c_co
     if (st == S4C_OK) st = ops->init(c, &c->opts, d);
     if (st != S4C_OK) {
         if (d && d->status == S4C_OK) s4c_fail(d, st, "%s", s4c_strerror(st));
+        /* Backend failures carry S4's Display prefix, like decode failures. */
+        if (s4c_status_class(st) == S4C_CLASS_BACKEND) s4_display_text(st, d);
         s4c_codec_free(c);
         return st;
     }
@@ -218,8 +224,8 @@ static s4c_status validate_manifest(const s4c_manifest *m, size_t payload_size,
     return S4C_OK;
 }
 
-/* Rewrites a decoder failure as S4's Io / Backend Display text. */
-static s4c_status decoder_failure(s4c_status st, s4c_error_detail *d) {
+/* Rewrites a failure as S4's Io / Backend Display text. */
+static s4c_status s4_display_text(s4c_status st, s4c_error_detail *d) {
     if (!d) return st;
     char cause[sizeof(d->message)];
     snprintf(cause, sizeof cause, "%s", d->status != S4C_OK && d->message[0] ? d->message
@@ -280,7 +286,7 @@ static s4c_status decompression_bomb(s4c_codec *c, const s4c_manifest *m, const 
     uint64_t produced = 0;
     int more = 0;
     s4c_status st = measure_output(c, src, n, cap, &produced, &more, d);
-    if (st != S4C_OK) return decoder_failure(st, d);
+    if (st != S4C_OK) return s4_display_text(st, d);
     if (produced <= m->original_size) /* cannot happen for a deterministic decoder */
         return size_mismatch(m->original_size, produced, d);
     s4c_fail(d, S4C_ERROR_DECOMPRESSION_BOMB,
@@ -338,7 +344,7 @@ s4c_status s4c_decompress(s4c_codec *c, const s4c_manifest *m, const void *paylo
     s4c_status st = c->ops->decode(c, src, payload_size, dst, want, &got, d);
     if (st == S4C_ERROR_DST_TOO_SMALL && c->ops->bomb_prefix)
         return decompression_bomb(c, m, src, payload_size, d);
-    if (st != S4C_OK) return decoder_failure(st, d);
+    if (st != S4C_OK) return s4_display_text(st, d);
     *written = got;
     if (got < want) return size_mismatch(want, got, d);
     uint32_t crc = s4c_crc32c(0, dst, got);

@@ -1002,7 +1002,9 @@ static void test_dictionaries(void) {
     s4c_codec *c = (s4c_codec *)1;
     CHECK_STATUS(s4c_codec_create(S4C_KIND_CPU_ZSTD_DICT, &o, &c, &d), S4C_ERROR_EMPTY_DICTIONARY);
     CHECK(c == NULL);
-    CHECK(strcmp(d.message, "zstd dictionary is empty (0 bytes) — refusing to build "
+    CHECK(strcmp(d.message, "compression backend error: zstd dictionary is empty (0 bytes) — "
+                            "refusing to build cpu-zstd-dict codec") == 0);
+    CHECK(strcmp(d.message + d.cause_offset, "zstd dictionary is empty (0 bytes) — refusing to build "
                             "cpu-zstd-dict codec") == 0);
     CHECK_EQ_U64(s4c_status_class(d.status), S4C_CLASS_BACKEND);
     o.dict = "x", o.dict_size = 0;
@@ -1011,8 +1013,8 @@ static void test_dictionaries(void) {
     CHECK_STATUS(s4c_encoder_create(S4C_KIND_CPU_ZSTD_DICT, &o, &enc, &d),
                  S4C_ERROR_EMPTY_DICTIONARY);
     CHECK(enc == NULL);
-    CHECK(strcmp(d.message, "zstd dictionary is empty (0 bytes) — refusing to build "
-                            "cpu-zstd-dict codec") == 0);
+    CHECK(strcmp(d.message, "compression backend error: zstd dictionary is empty (0 bytes) — "
+                            "refusing to build cpu-zstd-dict codec") == 0);
     /* cpu-zstd ignores a dictionary, as S4's CpuZstd has none. */
     o.dict = zdict, o.dict_size = zdict_size;
     CHECK_OK(s4c_codec_create(S4C_KIND_CPU_ZSTD, &o, &c, &d));
