@@ -223,6 +223,9 @@ typedef struct s4c_codec_options {
     int lz4_content_checksum; /* cpu-lz4: XXH32 of the content in the end mark */
     int lz4_block_checksum; /* cpu-lz4: XXH32 per block */
     int lz4_content_size;   /* cpu-lz4: write the content size in the header (one-shot) */
+    int zstd_checksum;      /* cpu-zstd(-dict) streaming encoders: end each frame with the
+                               XXH64 content checksum, as `zstd` does by default. One-shot
+                               S4 payloads never carry it (S4's byte format). */
 } s4c_codec_options;
 
 S4C_API void s4c_codec_options_init(s4c_codec_options *opts);

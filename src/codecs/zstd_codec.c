@@ -385,10 +385,14 @@ static s4c_status zstd_decoder_reset(void *impl) {
 
 /* ------------------------------------------------------- streaming encoder */
 
-static s4c_status encoder_create_common(int level, const void *dict, size_t dict_size, void **impl,
-                                        s4c_error_detail *d) {
+static s4c_status encoder_create_common(const s4c_codec_options *o, int level, const void *dict,
+                                        size_t dict_size, void **impl, s4c_error_detail *d) {
     ZSTD_CCtx *cctx = new_cctx(level, 0);
     if (!cctx) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (o->zstd_checksum && ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1))) {
+        ZSTD_freeCCtx(cctx);
+        return s4c_fail(d, S4C_ERROR_BACKEND, "cannot enable the zstd content checksum");
+    }
     if (dict_size) {
         size_t r = ZSTD_CCtx_loadDictionary(cctx, dict, dict_size); /* auto, by copy */
         if (ZSTD_isError(r)) {
@@ -402,15 +406,14 @@ static s4c_status encoder_create_common(int level, const void *dict, size_t dict
 
 static s4c_status zstd_encoder_create(const s4c_codec_options *o, int level, const void *dict,
                                       size_t dict_size, void **impl, s4c_error_detail *d) {
-    (void)o, (void)dict, (void)dict_size; /* cpu-zstd never loads a dictionary */
-    return encoder_create_common(level, NULL, 0, impl, d);
+    (void)dict, (void)dict_size; /* cpu-zstd never loads a dictionary */
+    return encoder_create_common(o, level, NULL, 0, impl, d);
 }
 
 static s4c_status zstd_dict_encoder_create(const s4c_codec_options *o, int level, const void *dict,
                                            size_t dict_size, void **impl, s4c_error_detail *d) {
-    (void)o;
     if (!dict || !dict_size) return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY, EMPTY_DICTIONARY_TEXT);
-    return encoder_create_common(level, dict, dict_size, impl, d);
+    return encoder_create_common(o, level, dict, dict_size, impl, d);
 }
 
 static s4c_status zstd_encoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,

@@ -53,4 +53,6 @@ void cli_codec_options(const cli_codec *codec, int level, s4c_codec_options *opt
         opts->lz4_block_linked = 0;
         opts->lz4_content_checksum = 1;
     }
+    /* Like `zstd`: frames end with a content checksum, so corruption is caught. */
+    if (codec->kind == S4C_KIND_CPU_ZSTD) opts->zstd_checksum = 1;
 }
