@@ -752,6 +752,116 @@ static void test_forged(void) {
     free(g);
 }
 
+/* Corrupt block payloads (no checksums to catch them): the block decoder
+ * refuses them, straight into the output and through the staging buffer. */
+static void test_corrupt_blocks(void) {
+    uint8_t data[30000];
+    check_fill(data, sizeof data, 17, 1);
+    size_t fsize;
+    uint8_t *f = ours_compress((lz4_cfg){0, 4, 0, 0, 0, 0}, data, sizeof data, &fsize, NULL);
+    CHECK_EQ_U64(s4c_load_le32(f + 7) & 0x80000000u, 0); /* a compressed block */
+    uint8_t *g = malloc(fsize), *out = malloc(70000);
+    int corrupt_direct = 0, corrupt_staged = 0, other = 0;
+    for (size_t pos = 11; pos + 4 < fsize; pos += 5) {
+        memcpy(g, f, fsize);
+        g[pos] ^= 0xA5;
+        /* Room for a whole block: decoded straight into `out`. Room for 100
+         * bytes: decoded into the decoder's own buffer, then flushed. */
+        s4c_status st[2];
+        for (int k = 0; k < 2; k++) {
+            s4c_lz4d dec;
+            s4c_lz4d_init(&dec, 0);
+            s4c_in_buffer in = {g, fsize, 0};
+            s4c_out_buffer ob = {out, k ? 100 : 70000, 0};
+            st[k] = s4c_lz4d_decode(&dec, &in, &ob, NULL);
+            CHECK(k == 1 || st[k] != S4C_OK || s4c_lz4d_at_frame_end(&dec));
+            s4c_lz4d_release(&dec);
+        }
+        if (st[0] == S4C_ERROR_CORRUPT_DATA) corrupt_direct++;
+        else if (st[0] != S4C_OK) other++;
+        if (st[1] == S4C_ERROR_CORRUPT_DATA) corrupt_staged++;
+        CHECK_STATUS(st[1], st[0]);
+    }
+    printf("corrupt blocks: %d refused (direct), %d refused (staged), %d other\n",
+           corrupt_direct, corrupt_staged, other);
+    CHECK(corrupt_direct > 10);
+    CHECK_EQ_U64(corrupt_direct, corrupt_staged);
+    free(out);
+    free(g);
+    free(f);
+}
+
+/* Allocation failures surface as OUT_OF_MEMORY, never as crashes. */
+static size_t alloc_limit = SIZE_MAX;
+static int alloc_countdown = -1; /* >= 0: allocations left before failures */
+static void *limited_malloc(size_t n) {
+    if (alloc_countdown == 0) return NULL;
+    if (alloc_countdown > 0) alloc_countdown--;
+    return n > alloc_limit ? NULL : malloc(n);
+}
+
+static void test_out_of_memory(void) {
+    size_t n = 200000, fsize;
+    uint8_t *data = make_data(n, 2, 1);
+    uint8_t *linked = ours_compress((lz4_cfg){0, 4, 1, 0, 0, 0}, data, n, &fsize, NULL);
+    uint8_t *out = malloc(n);
+    s4c_set_memory_allocator(limited_malloc, free);
+    alloc_limit = 100000; /* a linked frame needs 192 KiB of window and staging */
+    s4c_decoder *dec = NULL;
+    s4c_error_detail d;
+    CHECK_OK(s4c_decoder_create(S4C_KIND_CPU_LZ4, NULL, &dec, &d));
+    s4c_in_buffer in = {linked, fsize, 0};
+    s4c_out_buffer ob = {out, n, 0};
+    size_t hint;
+    CHECK_STATUS(s4c_decoder_stream(dec, &in, &ob, &hint), S4C_ERROR_OUT_OF_MEMORY);
+    CHECK_STATUS(s4c_decoder_stream(dec, &in, &ob, &hint), S4C_ERROR_FAILED_STATE);
+    alloc_limit = SIZE_MAX;
+    CHECK_OK(s4c_decoder_reset(dec));
+    in.pos = ob.pos = 0;
+    CHECK_OK(s4c_decoder_stream(dec, &in, &ob, &hint));
+    CHECK_EQ_U64(hint, 0);
+    CHECK(ob.pos == n && memcmp(out, data, n) == 0);
+    s4c_decoder_free(dec);
+    /* Independent blocks stage lazily: a 1-byte output needs the staging buffer. */
+    uint8_t *indep = ours_compress((lz4_cfg){0, 4, 0, 0, 0, 0}, data, n, &fsize, NULL);
+    alloc_limit = 60000;
+    CHECK_OK(s4c_decoder_create(S4C_KIND_CPU_LZ4, NULL, &dec, &d));
+    in = (s4c_in_buffer){indep, fsize, 0};
+    ob = (s4c_out_buffer){out, 1, 0};
+    CHECK_STATUS(s4c_decoder_stream(dec, &in, &ob, &hint), S4C_ERROR_OUT_OF_MEMORY);
+    s4c_decoder_free(dec);
+    /* ... and a block arriving in pieces needs the input staging buffer. */
+    CHECK_OK(s4c_decoder_create(S4C_KIND_CPU_LZ4, NULL, &dec, &d));
+    in = (s4c_in_buffer){indep, 20, 0};
+    ob = (s4c_out_buffer){out, n, 0};
+    CHECK_STATUS(s4c_decoder_stream(dec, &in, &ob, &hint), S4C_ERROR_OUT_OF_MEMORY);
+    s4c_decoder_free(dec);
+    alloc_limit = SIZE_MAX;
+    /* Codec and encoder creation: the k-th allocation fails, for every k. */
+    int ooms = 0;
+    for (int k = 0; k < 12; k++) {
+        alloc_countdown = k;
+        s4c_codec *c = NULL;
+        s4c_status st = s4c_codec_create(S4C_KIND_CPU_LZ4, NULL, &c, &d);
+        CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+        ooms += st != S4C_OK;
+        s4c_codec_free(c);
+        alloc_countdown = k;
+        s4c_encoder *enc = NULL;
+        st = s4c_encoder_create(S4C_KIND_CPU_LZ4, NULL, &enc, &d);
+        CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+        ooms += st != S4C_OK;
+        s4c_encoder_free(enc);
+    }
+    alloc_countdown = -1;
+    CHECK(ooms >= 4);
+    s4c_set_memory_allocator(NULL, NULL);
+    free(indep);
+    free(linked);
+    free(out);
+    free(data);
+}
+
 /* Skippable frames, concatenated frames, single_frame. */
 static void test_multi_frame(void) {
     uint8_t a[70000], b[5000];
@@ -1159,6 +1269,8 @@ int main(void) {
     RUN(test_stream_feeds);
     RUN(test_stream_encoder);
     RUN(test_multi_frame);
+    RUN(test_corrupt_blocks);
+    RUN(test_out_of_memory);
     RUN(test_truncation);
     RUN(test_bit_flips);
     RUN(test_forged);
