@@ -47,10 +47,10 @@ static size_t window(size_t pos, size_t total, size_t k) {
 
 static void check_invariants(const s4c_lz4d *d) {
     if (d->stage > S4C_LZ4D_DONE || d->stage_have > d->stage_need ||
-        d->stage_need > (d->stage == S4C_LZ4D_BLOCK_DATA ? d->info.block_max_size + 4
-                                                         : S4C_LZ4_HEADER_MAX) ||
-        d->hist_len > S4C_LZ4_WINDOW || d->hist_len > d->hist_end ||
-        d->hist_end > d->out_buf_cap || (uint64_t)d->pend_off + d->pend_len > d->out_buf_cap)
+        d->stage_need >
+            (d->stage == S4C_LZ4D_BLOCK_DATA ? d->info.block_max_size + 4 : S4C_LZ4_HEADER_MAX) ||
+        d->hist_len > S4C_LZ4_WINDOW || d->hist_len > d->hist_end || d->hist_end > d->out_buf_cap ||
+        (uint64_t)d->pend_off + d->pend_len > d->out_buf_cap)
         abort();
     if (s4c_lz4d_at_block_boundary(d) && (d->pend_len || d->stage_have)) abort();
     if ((s4c_lz4d_hint(d) == 0) != s4c_lz4d_at_frame_end(d)) abort();

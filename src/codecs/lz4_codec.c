@@ -38,8 +38,8 @@ static LZ4F_cctx *create_cctx(void) {
 /* Validates the options and turns them into LZ4F preferences. */
 static s4c_status make_prefs(const s4c_codec_options *o, int level, LZ4F_preferences_t *p,
                              s4c_error_detail *d) {
-    int id = o->lz4_block_size_id == S4C_LZ4_BLOCK_DEFAULT ? S4C_LZ4_BLOCK_64KB
-                                                            : o->lz4_block_size_id;
+    int id =
+        o->lz4_block_size_id == S4C_LZ4_BLOCK_DEFAULT ? S4C_LZ4_BLOCK_64KB : o->lz4_block_size_id;
     if (id < S4C_LZ4_BLOCK_64KB || id > S4C_LZ4_BLOCK_4MB)
         return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
                         "cpu-lz4: block size id %d invalid (0, 4, 5, 6 or 7)",
@@ -113,8 +113,8 @@ static size_t lz4_bound(const s4c_codec *c, size_t n) {
     return LZ4F_compressFrameBound(n, &p);
 }
 
-static s4c_status lz4_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
-                               size_t cap, size_t *written, s4c_error_detail *d) {
+static s4c_status lz4_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                               size_t *written, s4c_error_detail *d) {
     lz4_impl *impl = c->impl;
     LZ4F_preferences_t p = frame_prefs(impl, n);
     if (cap < LZ4F_compressFrameBound(n, &p))
@@ -129,8 +129,8 @@ static s4c_status lz4_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8
     return S4C_OK;
 }
 
-static s4c_status lz4_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
-                             size_t cap, size_t *written, s4c_error_detail *d) {
+static s4c_status lz4_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                             size_t *written, s4c_error_detail *d) {
     lz4_impl *impl = c->impl;
     s4c_lz4d_reset(&impl->dec);
     s4c_in_buffer in = {src, n, 0};
@@ -148,10 +148,10 @@ typedef struct lz4_encoder {
     LZ4F_cctx *cctx;
     LZ4F_preferences_t prefs; /* autoFlush off; no content size (unknown up front) */
     size_t block_size;
-    uint8_t frame_open;       /* header written, end mark not yet */
-    uint8_t dirty;            /* LZ4F may hold input not yet written as a block */
-    uint8_t closing;          /* end mark written into the stage, not yet flushed */
-    uint8_t *stage;           /* output LZ4F produced that did not fit the caller's */
+    uint8_t frame_open; /* header written, end mark not yet */
+    uint8_t dirty;      /* LZ4F may hold input not yet written as a block */
+    uint8_t closing;    /* end mark written into the stage, not yet flushed */
+    uint8_t *stage;     /* output LZ4F produced that did not fit the caller's */
     size_t stage_cap, stage_pos, stage_len;
 } lz4_encoder;
 
@@ -180,10 +180,18 @@ static s4c_status emit(lz4_encoder *e, s4c_out_buffer *out, enc_op op, const uin
     size_t cap = direct ? room : e->stage_cap;
     size_t r = 0;
     switch (op) {
-    case ENC_BEGIN: r = LZ4F_compressBegin(e->cctx, dst, cap, &e->prefs); break;
-    case ENC_UPDATE: r = LZ4F_compressUpdate(e->cctx, dst, cap, src, n, NULL); break;
-    case ENC_FLUSH: r = LZ4F_flush(e->cctx, dst, cap, NULL); break;
-    case ENC_END: r = LZ4F_compressEnd(e->cctx, dst, cap, NULL); break;
+    case ENC_BEGIN:
+        r = LZ4F_compressBegin(e->cctx, dst, cap, &e->prefs);
+        break;
+    case ENC_UPDATE:
+        r = LZ4F_compressUpdate(e->cctx, dst, cap, src, n, NULL);
+        break;
+    case ENC_FLUSH:
+        r = LZ4F_flush(e->cctx, dst, cap, NULL);
+        break;
+    case ENC_END:
+        r = LZ4F_compressEnd(e->cctx, dst, cap, NULL);
+        break;
     }
     if (LZ4F_isError(r)) return S4C_ERROR_BACKEND;
     if (direct) {
@@ -258,9 +266,10 @@ static s4c_status lz4_encoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buff
         e->closing = e->stage_len != 0;
     }
 done:
-    *pending = (e->stage_len - e->stage_pos) +
-               (((mode == S4C_FLUSH_END && e->frame_open) ||
-                 (mode == S4C_FLUSH_BLOCK && e->dirty)) ? 1 : 0);
+    *pending =
+        (e->stage_len - e->stage_pos) +
+        (((mode == S4C_FLUSH_END && e->frame_open) || (mode == S4C_FLUSH_BLOCK && e->dirty)) ? 1
+                                                                                             : 0);
     return st;
 }
 

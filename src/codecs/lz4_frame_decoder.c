@@ -185,8 +185,7 @@ static int step_magic(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
                     "only LZ4 frames (magic 0x184D2204) are");
     if (d->frames_done)
         return fail(d, e, S4C_ERROR_TRAILING_DATA,
-                    "trailing bytes after the last LZ4 frame (0x%08x is not a frame magic)",
-                    magic);
+                    "trailing bytes after the last LZ4 frame (0x%08x is not a frame magic)", magic);
     return fail(d, e, S4C_ERROR_UNKNOWN_FORMAT,
                 "not an LZ4 frame: magic 0x%08x, expected 0x184D2204", magic);
 }
@@ -212,8 +211,7 @@ static int parse_header(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
         return fail(d, e, S4C_ERROR_UNSUPPORTED,
                     "LZ4 frame header sets reserved bits (FLG 0x%02x, BD 0x%02x)", flg, bd);
     unsigned id = (bd >> 4) & 7;
-    if (id < 4)
-        return fail(d, e, S4C_ERROR_UNSUPPORTED, "LZ4 block size id %u is reserved", id);
+    if (id < 4) return fail(d, e, S4C_ERROR_UNSUPPORTED, "LZ4 block size id %u is reserved", id);
 
     s4c_lz4_frame_info *fi = &d->info;
     memset(fi, 0, sizeof *fi);
@@ -256,8 +254,7 @@ static int end_mark(s4c_lz4d *d, s4c_error_detail *e) {
     if (d->info.has_content_size && d->frame_out != d->info.content_size)
         return fail(d, e, S4C_ERROR_CORRUPT_DATA,
                     "LZ4 frame content size mismatch: header says %llu bytes, frame holds %llu",
-                    (unsigned long long)d->info.content_size,
-                    (unsigned long long)d->frame_out);
+                    (unsigned long long)d->info.content_size, (unsigned long long)d->frame_out);
     if (d->info.content_checksum) {
         expect(d, S4C_LZ4D_CONTENT_CHECKSUM, 4);
         return GO;
@@ -313,8 +310,7 @@ static int decode_staged(s4c_lz4d *d, cursor *c, const uint8_t *blk, uint32_t n,
         if (d->hist_end + bmax > d->out_buf_cap) window_slide(d, S4C_LZ4_WINDOW);
         base = d->hist_end;
         r = LZ4_decompress_safe_usingDict((const char *)blk, (char *)d->out_buf + base, (int)n,
-                                          (int)bmax,
-                                          (const char *)d->out_buf + base - d->hist_len,
+                                          (int)bmax, (const char *)d->out_buf + base - d->hist_len,
                                           (int)d->hist_len);
     } else {
         if (!grow(&d->out_buf, &d->out_buf_cap, bmax))
@@ -386,8 +382,7 @@ static int step_block_data(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
         uint32_t want = s4c_load_le32(blk + n), got = XXH32(blk, n, 0);
         if (want != got)
             return fail(d, e, S4C_ERROR_CHECKSUM_MISMATCH,
-                        "LZ4 block checksum mismatch (stored 0x%08x, computed 0x%08x)", want,
-                        got);
+                        "LZ4 block checksum mismatch (stored 0x%08x, computed 0x%08x)", want, got);
     }
     return decode_block(d, c, blk, n, e);
 }
@@ -406,8 +401,10 @@ static int step_block_raw(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
         if (d->info.linked) d->unsynced += k;
         if (d->left) return STOP;
     }
-    if (d->info.block_checksum) expect(d, S4C_LZ4D_RAW_CHECKSUM, 4);
-    else expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
+    if (d->info.block_checksum)
+        expect(d, S4C_LZ4D_RAW_CHECKSUM, 4);
+    else
+        expect(d, S4C_LZ4D_BLOCK_HEADER, 4);
     return GO;
 }
 
@@ -421,7 +418,8 @@ static int step_raw_checksum(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
     return GO;
 }
 
-static int step_flush(s4c_lz4d *d, cursor *c) {
+static int step_flush(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    (void)e;
     size_t k = min_size(d->pend_len, room_out(c));
     if (k) {
         memcpy(c->dst + c->op, d->out_buf + d->pend_off, k);
@@ -439,29 +437,49 @@ static int step_content_checksum(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
     uint32_t want = s4c_load_le32(d->hdr), got = XXH32_digest(&d->content_xxh);
     if (want != got)
         return fail(d, e, S4C_ERROR_CHECKSUM_MISMATCH,
-                    "LZ4 content checksum mismatch (stored 0x%08x, computed 0x%08x)", want,
-                    got);
+                    "LZ4 content checksum mismatch (stored 0x%08x, computed 0x%08x)", want, got);
     return frame_finished(d);
 }
 
-static int step_skip_size(s4c_lz4d *d, cursor *c) {
+static int step_skip_size(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    (void)e;
     if (!collect(d, c)) return STOP;
     d->left = s4c_load_le32(d->hdr + 4);
     d->stage = S4C_LZ4D_SKIP_DATA;
     return GO;
 }
 
-static int step_skip_data(s4c_lz4d *d, cursor *c) {
+static int step_skip_data(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    (void)e;
     size_t k = min_size(d->left, avail_in(c));
     c->ip += k;
     d->left -= (uint32_t)k;
     return d->left ? STOP : frame_finished(d);
 }
 
+static int step_done(s4c_lz4d *d, cursor *c, s4c_error_detail *e) {
+    (void)d, (void)c, (void)e;
+    return STOP;
+}
+
+typedef int (*step_fn)(s4c_lz4d *d, cursor *c, s4c_error_detail *e);
+static const step_fn steps[] = {
+    [S4C_LZ4D_MAGIC] = step_magic,
+    [S4C_LZ4D_HEADER] = step_header,
+    [S4C_LZ4D_BLOCK_HEADER] = step_block_header,
+    [S4C_LZ4D_BLOCK_DATA] = step_block_data,
+    [S4C_LZ4D_BLOCK_RAW] = step_block_raw,
+    [S4C_LZ4D_RAW_CHECKSUM] = step_raw_checksum,
+    [S4C_LZ4D_FLUSH] = step_flush,
+    [S4C_LZ4D_CONTENT_CHECKSUM] = step_content_checksum,
+    [S4C_LZ4D_SKIP_SIZE] = step_skip_size,
+    [S4C_LZ4D_SKIP_DATA] = step_skip_data,
+    [S4C_LZ4D_DONE] = step_done,
+};
+
 /* ------------------------------------------------------------ driver */
 
-static s4c_status run(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
-                      s4c_error_detail *e) {
+static s4c_status run(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out, s4c_error_detail *e) {
     if (d->failed != S4C_OK) {
         if (e) s4c_fail(e, S4C_ERROR_FAILED_STATE, "%s", s4c_strerror(S4C_ERROR_FAILED_STATE));
         return S4C_ERROR_FAILED_STATE;
@@ -471,20 +489,9 @@ static s4c_status run(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
     d->unsynced = 0;
     int r;
     do {
-        switch ((s4c_lz4d_stage)d->stage) {
-        case S4C_LZ4D_MAGIC: r = step_magic(d, &c, e); break;
-        case S4C_LZ4D_HEADER: r = step_header(d, &c, e); break;
-        case S4C_LZ4D_BLOCK_HEADER: r = step_block_header(d, &c, e); break;
-        case S4C_LZ4D_BLOCK_DATA: r = step_block_data(d, &c, e); break;
-        case S4C_LZ4D_BLOCK_RAW: r = step_block_raw(d, &c, e); break;
-        case S4C_LZ4D_RAW_CHECKSUM: r = step_raw_checksum(d, &c, e); break;
-        case S4C_LZ4D_FLUSH: r = step_flush(d, &c); break;
-        case S4C_LZ4D_CONTENT_CHECKSUM: r = step_content_checksum(d, &c, e); break;
-        case S4C_LZ4D_SKIP_SIZE: r = step_skip_size(d, &c); break;
-        case S4C_LZ4D_SKIP_DATA: r = step_skip_data(d, &c); break;
-        case S4C_LZ4D_DONE: r = STOP; break;
-        default: r = fail(d, e, S4C_ERROR_STAGE, "LZ4 decoder in an invalid stage"); break;
-        }
+        r = d->stage <= S4C_LZ4D_DONE
+                ? steps[d->stage](d, &c, e)
+                : fail(d, e, S4C_ERROR_STAGE, "LZ4 decoder in an invalid stage");
     } while (r == GO);
     /* The caller's output is not ours after we return: keep the window. */
     if (r != ERR && d->in_frame && d->info.linked) window_sync(d, &c);
@@ -531,14 +538,20 @@ size_t s4c_lz4d_hint(const s4c_lz4d *d) {
         return S4C_LZ4_HEADER_MIN - d->stage_have + 4;
     case S4C_LZ4D_HEADER:
     case S4C_LZ4D_BLOCK_DATA:
-    case S4C_LZ4D_RAW_CHECKSUM: return d->stage_need - d->stage_have + 4;
+    case S4C_LZ4D_RAW_CHECKSUM:
+        return d->stage_need - d->stage_have + 4;
     case S4C_LZ4D_BLOCK_HEADER:
     case S4C_LZ4D_CONTENT_CHECKSUM:
-    case S4C_LZ4D_SKIP_SIZE: return d->stage_need - d->stage_have;
-    case S4C_LZ4D_BLOCK_RAW: return (size_t)d->left + (d->info.block_checksum ? 4 : 0) + 4;
-    case S4C_LZ4D_FLUSH: return 4;
-    case S4C_LZ4D_SKIP_DATA: return d->left;
-    case S4C_LZ4D_DONE: return 0;
+    case S4C_LZ4D_SKIP_SIZE:
+        return d->stage_need - d->stage_have;
+    case S4C_LZ4D_BLOCK_RAW:
+        return (size_t)d->left + (d->info.block_checksum ? 4 : 0) + 4;
+    case S4C_LZ4D_FLUSH:
+        return 4;
+    case S4C_LZ4D_SKIP_DATA:
+        return d->left;
+    case S4C_LZ4D_DONE:
+        return 0;
     }
     return 0;
 }

@@ -23,9 +23,9 @@
 #define S4C_LZ4_LEGACY_MAGIC 0x184C2102u
 #define S4C_LZ4_SKIPPABLE_MAGIC 0x184D2A50u /* ..0x184D2A5F */
 #define S4C_LZ4_SKIPPABLE_MASK 0xFFFFFFF0u
-#define S4C_LZ4_HEADER_MAX 19               /* magic 4, FLG, BD, size 8, dict id 4, HC */
-#define S4C_LZ4_HEADER_MIN 7                /* LZ4F's hint before anything is known */
-#define S4C_LZ4_WINDOW (64u * 1024u)        /* history a linked block may reference */
+#define S4C_LZ4_HEADER_MAX 19        /* magic 4, FLG, BD, size 8, dict id 4, HC */
+#define S4C_LZ4_HEADER_MIN 7         /* LZ4F's hint before anything is known */
+#define S4C_LZ4_WINDOW (64u * 1024u) /* history a linked block may reference */
 
 /* Where the decoder stands. Values are part of the saved-state format: append only. */
 typedef enum s4c_lz4d_stage {
@@ -72,18 +72,18 @@ typedef struct s4c_lz4d {
     uint8_t single_frame; /* stop after the first frame (LZ4 or skippable) */
 
     /* position */
-    uint8_t stage;         /* s4c_lz4d_stage */
-    uint8_t header_parsed; /* `info` describes the current / last LZ4 frame */
-    uint8_t in_frame;      /* inside an LZ4 frame (header parsed, end not reached) */
-    s4c_status failed;     /* sticky error, S4C_OK when healthy */
-    uint32_t stage_have;   /* bytes of the staged item collected so far */
-    uint32_t stage_need;   /* bytes the staged item needs (header, 4, block + crc) */
-    uint32_t block_size;   /* stored size of the current block (no checksum) */
-    uint32_t left;         /* uncompressed block / skippable bytes still to pass */
-    uint64_t frames_done;  /* frames finished since reset (skippable ones included) */
-    uint64_t frame_out;    /* bytes produced by the current frame */
-    uint64_t total_in;     /* compressed bytes consumed since reset */
-    uint64_t total_out;    /* bytes produced since reset */
+    uint8_t stage;                   /* s4c_lz4d_stage */
+    uint8_t header_parsed;           /* `info` describes the current / last LZ4 frame */
+    uint8_t in_frame;                /* inside an LZ4 frame (header parsed, end not reached) */
+    s4c_status failed;               /* sticky error, S4C_OK when healthy */
+    uint32_t stage_have;             /* bytes of the staged item collected so far */
+    uint32_t stage_need;             /* bytes the staged item needs (header, 4, block + crc) */
+    uint32_t block_size;             /* stored size of the current block (no checksum) */
+    uint32_t left;                   /* uncompressed block / skippable bytes still to pass */
+    uint64_t frames_done;            /* frames finished since reset (skippable ones included) */
+    uint64_t frame_out;              /* bytes produced by the current frame */
+    uint64_t total_in;               /* compressed bytes consumed since reset */
+    uint64_t total_out;              /* bytes produced since reset */
     uint8_t hdr[S4C_LZ4_HEADER_MAX]; /* staged magic/header, block header, checksums */
     s4c_lz4_frame_info info;
 
@@ -92,17 +92,17 @@ typedef struct s4c_lz4d {
     XXH32_state_t block_xxh;   /* uncompressed block with block checksum */
 
     /* output area offsets (into out_buf) */
-    uint32_t hist_end;  /* end of the window */
-    uint32_t hist_len;  /* window bytes (linked frames only, <= 64 KiB) */
-    uint32_t pend_off;  /* first unflushed decoded byte */
-    uint32_t pend_len;  /* unflushed decoded bytes */
+    uint32_t hist_end; /* end of the window */
+    uint32_t hist_len; /* window bytes (linked frames only, <= 64 KiB) */
+    uint32_t pend_off; /* first unflushed decoded byte */
+    uint32_t pend_len; /* unflushed decoded bytes */
     uint32_t in_buf_cap;
     uint32_t out_buf_cap;
 
     /* per-call bookkeeping (meaningless between calls) */
-    size_t run_start;   /* out->pos where this frame's output in this call began */
-    size_t unsynced;    /* bytes just before out->pos not yet copied into the window */
-    uint8_t oneshot;    /* the output buffer is final: decode blocks even when full */
+    size_t run_start; /* out->pos where this frame's output in this call began */
+    size_t unsynced;  /* bytes just before out->pos not yet copied into the window */
+    uint8_t oneshot;  /* the output buffer is final: decode blocks even when full */
 
     /* owned buffers */
     uint8_t *in_buf;  /* block_max + 4 */
@@ -129,8 +129,8 @@ S4C_INTERNAL s4c_status s4c_lz4d_decode(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_
  * S4C_ERROR_DST_TOO_SMALL when more output is left once `out` is full,
  * S4C_ERROR_TRUNCATED_INPUT when the input ends inside a frame or is empty.
  */
-S4C_INTERNAL s4c_status s4c_lz4d_decode_all(s4c_lz4d *d, s4c_in_buffer *in,
-                                            s4c_out_buffer *out, s4c_error_detail *e);
+S4C_INTERNAL s4c_status s4c_lz4d_decode_all(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
+                                            s4c_error_detail *e);
 
 /*
  * LZ4F-style next-input hint: 0 exactly at the end of a frame with all output

@@ -102,8 +102,7 @@ static uint8_t *ref_compress(lz4_cfg cfg, const uint8_t *src, size_t n, size_t *
 }
 
 /* liblz4's decoder (all frames), for frames our encoder wrote. 0 on success. */
-static int ref_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
-                          size_t *written) {
+static int ref_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *written) {
     LZ4F_dctx *dctx;
     if (LZ4F_isError(LZ4F_createDecompressionContext(&dctx, LZ4F_VERSION))) return -1;
     size_t ip = 0, op = 0, hint = 1;
@@ -150,10 +149,14 @@ static size_t feed_size(int pattern, uint64_t *rng) {
     if (pattern == FEED_ONE) return 1;
     uint64_t r = rng_next(rng);
     switch (r % 4) {
-    case 0: return 1 + (r >> 8) % 8;
-    case 1: return 1 + (r >> 8) % 700;
-    case 2: return 1 + (r >> 8) % 70000;
-    default: return 1 + (r >> 8) % 300000;
+    case 0:
+        return 1 + (r >> 8) % 8;
+    case 1:
+        return 1 + (r >> 8) % 700;
+    case 2:
+        return 1 + (r >> 8) % 70000;
+    default:
+        return 1 + (r >> 8) % 300000;
     }
 }
 
@@ -161,9 +164,9 @@ static size_t feed_size(int pattern, uint64_t *rng) {
  * Streaming decode of src[0..n) into dst with the given feed patterns.
  * Returns the stream/finish status; *written and *consumed report progress.
  */
-static s4c_status stream_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
-                                int in_pat, int out_pat, uint64_t seed, int single_frame,
-                                size_t *written, size_t *consumed) {
+static s4c_status stream_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, int in_pat,
+                                int out_pat, uint64_t seed, int single_frame, size_t *written,
+                                size_t *consumed) {
     s4c_decoder_options o;
     s4c_decoder_options_init(&o);
     o.single_frame = single_frame;
@@ -186,8 +189,7 @@ static s4c_status stream_decode(const uint8_t *src, size_t n, uint8_t *dst, size
         /* hint 0 exactly when finish would succeed */
         CHECK((hint == 0) == (s4c_decoder_finish(dec) == S4C_OK));
         /* No progress with room and input on offer: finished (or stuck). */
-        if (in.pos == ip && out.pos == op && (hint == 0 || out.size == cap || in.pos == n))
-            break;
+        if (in.pos == ip && out.pos == op && (hint == 0 || out.size == cap || in.pos == n)) break;
     }
     if (st == S4C_OK) st = s4c_decoder_finish(dec);
     *written = out.pos;
@@ -197,8 +199,8 @@ static s4c_status stream_decode(const uint8_t *src, size_t n, uint8_t *dst, size
 }
 
 /* Streaming decode must reproduce `orig` exactly. */
-static void check_stream_decode(const uint8_t *frame, size_t fsize, const uint8_t *orig,
-                                size_t n, int in_pat, int out_pat, uint64_t seed) {
+static void check_stream_decode(const uint8_t *frame, size_t fsize, const uint8_t *orig, size_t n,
+                                int in_pat, int out_pat, uint64_t seed) {
     uint8_t *back = malloc(n + 16);
     size_t w = 0, used = 0;
     CHECK_OK(stream_decode(frame, fsize, back, n + 16, in_pat, out_pat, seed, 0, &w, &used));
@@ -242,15 +244,15 @@ static void test_roundtrip_matrix(void) {
                         CHECK(n == 0 || memcmp(back, data, n) == 0);
                         free(back);
                         if (n <= 65537 && li % 2 == 0)
-                            check_stream_decode(frame, fsize, data, n, FEED_RANDOM,
-                                                FEED_RANDOM, (uint64_t)cases);
+                            check_stream_decode(frame, fsize, data, n, FEED_RANDOM, FEED_RANDOM,
+                                                (uint64_t)cases);
                         free(frame);
                         /* We read what liblz4 writes. */
                         frame = ref_compress(cfg, data, n, &fsize);
                         CHECK_OK(ours_decompress(frame, fsize, data, n));
                         if (n <= 65537 || cases % 3 == 0)
-                            check_stream_decode(frame, fsize, data, n, FEED_RANDOM,
-                                                FEED_RANDOM, (uint64_t)cases + 7);
+                            check_stream_decode(frame, fsize, data, n, FEED_RANDOM, FEED_RANDOM,
+                                                (uint64_t)cases + 7);
                         free(frame);
                         cases++;
                     }
@@ -292,7 +294,10 @@ static void test_stream_feeds(void) {
     size_t n = 300000;
     uint8_t *data = make_data(n, 3, 2);
     static const lz4_cfg cfgs[] = {
-        {0, 4, 0, 0, 0, 0}, {0, 4, 1, 1, 1, 0}, {3, 5, 1, 1, 0, 1}, {-1, 4, 1, 0, 1, 1},
+        {0, 4, 0, 0, 0, 0},
+        {0, 4, 1, 1, 1, 0},
+        {3, 5, 1, 1, 0, 1},
+        {-1, 4, 1, 0, 1, 1},
     };
     for (size_t i = 0; i < sizeof cfgs / sizeof cfgs[0]; i++) {
         size_t fsize;
@@ -310,8 +315,8 @@ static void test_stream_feeds(void) {
 }
 
 /* Our streaming encoder under every feed pattern, flush modes and frames. */
-static size_t stream_encode(lz4_cfg cfg, const uint8_t *src, size_t n, uint8_t *dst,
-                            size_t cap, int in_pat, int out_pat, uint64_t seed, int frames) {
+static size_t stream_encode(lz4_cfg cfg, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                            int in_pat, int out_pat, uint64_t seed, int frames) {
     s4c_codec_options o;
     s4c_codec_options_init(&o);
     o.level = cfg.level;
@@ -332,8 +337,10 @@ static size_t stream_encode(lz4_cfg cfg, const uint8_t *src, size_t n, uint8_t *
             in.size = n - in.pos < fi ? n : in.pos + fi;
             out.size = cap - out.pos < fo ? cap : out.pos + fo;
             s4c_flush_mode mode = S4C_FLUSH_NONE;
-            if (in.size == n) mode = S4C_FLUSH_END;
-            else if (!flushed_once && in.size > n / 2) mode = S4C_FLUSH_BLOCK, flushed_once = 1;
+            if (in.size == n)
+                mode = S4C_FLUSH_END;
+            else if (!flushed_once && in.size > n / 2)
+                mode = S4C_FLUSH_BLOCK, flushed_once = 1;
             s4c_status st = s4c_encoder_stream(enc, &in, &out, mode, &pending);
             CHECK_OK(st);
             CHECK(out.pos < cap); /* a runaway encoder would fill everything */
@@ -369,16 +376,17 @@ static void test_stream_encoder(void) {
             size_t w = 0;
             CHECK(ref_decompress(frames, fsize, back, 3 * n + 16, &w) == 0);
             CHECK_EQ_U64(w, n * (size_t)nframes);
-            for (int f = 0; f < nframes; f++) CHECK(memcmp(back + (size_t)f * n, data, n) == 0);
+            for (int f = 0; f < nframes; f++)
+                CHECK(memcmp(back + (size_t)f * n, data, n) == 0);
             /* Multi-frame: ours decodes all; single_frame stops after the first. */
             size_t used = 0;
-            CHECK_OK(stream_decode(frames, fsize, back, 3 * n + 16, FEED_RANDOM, FEED_RANDOM,
-                                   pat, 0, &w, &used));
+            CHECK_OK(stream_decode(frames, fsize, back, 3 * n + 16, FEED_RANDOM, FEED_RANDOM, pat,
+                                   0, &w, &used));
             CHECK_EQ_U64(w, n * (size_t)nframes);
             CHECK_EQ_U64(used, fsize);
             if (nframes > 1) {
-                CHECK_OK(stream_decode(frames, fsize, back, 3 * n + 16, FEED_ALL, FEED_ALL,
-                                       pat, 1, &w, &used));
+                CHECK_OK(stream_decode(frames, fsize, back, 3 * n + 16, FEED_ALL, FEED_ALL, pat, 1,
+                                       &w, &used));
                 CHECK_EQ_U64(w, n);
                 CHECK(memcmp(back, data, n) == 0);
                 CHECK(used < fsize);
@@ -595,9 +603,12 @@ static void test_bit_flips(void) {
             s4c_status st2 = stream_status(g, fsize, sizeof data);
             CHECK(st != S4C_OK);
             counts[st]++;
-            if (byte < 4) CHECK_STATUS(st, S4C_ERROR_UNKNOWN_FORMAT);
-            else if (field_header) CHECK_STATUS(st, S4C_ERROR_CORRUPT_DATA); /* header checksum */
-            else if (field_bcrc || field_ccrc) CHECK_STATUS(st, S4C_ERROR_CHECKSUM_MISMATCH);
+            if (byte < 4)
+                CHECK_STATUS(st, S4C_ERROR_UNKNOWN_FORMAT);
+            else if (field_header)
+                CHECK_STATUS(st, S4C_ERROR_CORRUPT_DATA); /* header checksum */
+            else if (field_bcrc || field_ccrc)
+                CHECK_STATUS(st, S4C_ERROR_CHECKSUM_MISMATCH);
             else if (field_bsize && bit == 7 && byte == 18) /* stored flag: block crc still */
                 CHECK_STATUS(st, S4C_ERROR_CORRUPT_DATA);   /* fits, content size does not */
             else if (field_bsize)
@@ -637,8 +648,7 @@ static void test_forged(void) {
     memcpy(g, f, fsize);
     s4c_store_le64(g + 6, sizeof data + 1);
     fix_hc(g);
-    CHECK_STATUS(decode_status(g, fsize, sizeof data + 1, msg, sizeof msg),
-                 S4C_ERROR_CORRUPT_DATA);
+    CHECK_STATUS(decode_status(g, fsize, sizeof data + 1, msg, sizeof msg), S4C_ERROR_CORRUPT_DATA);
     CHECK_STR_CONTAINS(msg, "content size mismatch");
     CHECK_STATUS(stream_status(g, fsize, sizeof data + 1), S4C_ERROR_CORRUPT_DATA);
     /* ... and one less: the frame holds more than declared. */
@@ -694,7 +704,12 @@ static void test_forged(void) {
     /* Reserved bits, version, block size id, dictionary id: header checksum
      * valid, so the header is well-formed but asks for what we lack. */
     f = ours_compress((lz4_cfg){0}, data, 1000, &fsize, NULL);
-    static const struct { int byte; uint8_t mask, set; s4c_status want; const char *text; } forge[] = {
+    static const struct {
+        int byte;
+        uint8_t mask, set;
+        s4c_status want;
+        const char *text;
+    } forge[] = {
         {4, 0x02, 0x02, S4C_ERROR_UNSUPPORTED, "reserved bits"},
         {5, 0x80, 0x80, S4C_ERROR_UNSUPPORTED, "reserved bits"},
         {5, 0x0F, 0x01, S4C_ERROR_UNSUPPORTED, "reserved bits"},
@@ -716,8 +731,7 @@ static void test_forged(void) {
     s4c_store_le32(g + 6, 0xDEADBEEF);
     memcpy(g + 10, f + 6, fsize - 6);
     fix_hc(g);
-    CHECK_STATUS(decode_status(g, fsize + 4, 1000, msg, sizeof msg),
-                 S4C_ERROR_DICTIONARY_MISMATCH);
+    CHECK_STATUS(decode_status(g, fsize + 4, 1000, msg, sizeof msg), S4C_ERROR_DICTIONARY_MISMATCH);
     CHECK_STR_CONTAINS(msg, "0xdeadbeef");
     {
         s4c_lz4d dec;
@@ -732,7 +746,8 @@ static void test_forged(void) {
     }
 
     /* Legacy frames: the real thing's magic, then garbage. */
-    static const uint8_t legacy[] = {0x02, 0x21, 0x4C, 0x18, 0x05, 0, 0, 0, 0x50, 'h', 'e', 'l', 'l', 'o'};
+    static const uint8_t legacy[] = {0x02, 0x21, 0x4C, 0x18, 0x05, 0,   0,
+                                     0,    0x50, 'h',  'e',  'l',  'l', 'o'};
     CHECK_STATUS(decode_status(legacy, sizeof legacy, 5, msg, sizeof msg), S4C_ERROR_UNSUPPORTED);
     CHECK_STR_CONTAINS(msg, "legacy LZ4 format");
     CHECK_STATUS(stream_status(legacy, sizeof legacy, 5), S4C_ERROR_UNSUPPORTED);
@@ -777,13 +792,15 @@ static void test_corrupt_blocks(void) {
             CHECK(k == 1 || st[k] != S4C_OK || s4c_lz4d_at_frame_end(&dec));
             s4c_lz4d_release(&dec);
         }
-        if (st[0] == S4C_ERROR_CORRUPT_DATA) corrupt_direct++;
-        else if (st[0] != S4C_OK) other++;
+        if (st[0] == S4C_ERROR_CORRUPT_DATA)
+            corrupt_direct++;
+        else if (st[0] != S4C_OK)
+            other++;
         if (st[1] == S4C_ERROR_CORRUPT_DATA) corrupt_staged++;
         CHECK_STATUS(st[1], st[0]);
     }
-    printf("corrupt blocks: %d refused (direct), %d refused (staged), %d other\n",
-           corrupt_direct, corrupt_staged, other);
+    printf("corrupt blocks: %d refused (direct), %d refused (staged), %d other\n", corrupt_direct,
+           corrupt_staged, other);
     CHECK(corrupt_direct > 10);
     CHECK_EQ_U64(corrupt_direct, corrupt_staged);
     free(out);
@@ -1044,8 +1061,12 @@ static void test_cli(void) {
     int combos = 0;
     for (int id = 4; id <= 7; id++)
         for (int flags = 0; flags < 16; flags++) {
-            lz4_cfg cfg = {(flags & 1) ? 9 : (id % 2 ? -3 : 0), id, (flags >> 1) & 1,
-                           (flags >> 2) & 1, (flags >> 3) & 1, (flags + id) & 1};
+            lz4_cfg cfg = {(flags & 1) ? 9 : (id % 2 ? -3 : 0),
+                           id,
+                           (flags >> 1) & 1,
+                           (flags >> 2) & 1,
+                           (flags >> 3) & 1,
+                           (flags + id) & 1};
             size_t fsize;
             uint8_t *f = ours_compress(cfg, data, n, &fsize, NULL);
             CHECK(write_file(cmp, f, fsize) == 0);
@@ -1060,8 +1081,9 @@ static void test_cli(void) {
         }
 
     /* We decode the CLI's frames. */
-    static const char *const flags[] = {"-B4", "-B5", "-B6", "-B7", "-BD", "--no-frame-crc",
-                                        "-BX", "--content-size", "-9 -BD -BX", "--fast=5"};
+    static const char *const flags[] = {
+        "-B4",        "-B5",     "-B6", "-B7", "-BD", "--no-frame-crc", "-BX", "--content-size",
+        "-9 -BD -BX", "--fast=5"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         snprintf(cmd, sizeof cmd, "lz4 -q -f %s %s %s", flags[i], raw, cmp);
         CHECK(system(cmd) == 0);
@@ -1074,9 +1096,8 @@ static void test_cli(void) {
         free(f);
     }
     /* cat a.lz4 b.lz4: two frames, one stream. */
-    snprintf(cmd, sizeof cmd,
-             "lz4 -q -f -BD %s %s && lz4 -q -f -B5 -BX %s %s && cat %s %s > %s", raw, cmp, raw,
-             cmp2, cmp, cmp2, cat);
+    snprintf(cmd, sizeof cmd, "lz4 -q -f -BD %s %s && lz4 -q -f -B5 -BX %s %s && cat %s %s > %s",
+             raw, cmp, raw, cmp2, cmp, cmp2, cat);
     CHECK(system(cmd) == 0);
     size_t fsize = 0;
     uint8_t *f = read_file(cat, &fsize);
@@ -1185,10 +1206,11 @@ static void test_options(void) {
         CHECK_STATUS(s4c_codec_create(S4C_KIND_CPU_LZ4, &o, &c, &d), S4C_ERROR_INVALID_ARGUMENT);
         CHECK(c == NULL);
         s4c_encoder *e = NULL;
-        CHECK_STATUS(s4c_encoder_create(S4C_KIND_CPU_LZ4, &o, &e, &d),
-                     S4C_ERROR_INVALID_ARGUMENT);
+        CHECK_STATUS(s4c_encoder_create(S4C_KIND_CPU_LZ4, &o, &e, &d), S4C_ERROR_INVALID_ARGUMENT);
     }
-    static const struct { int in, out; } levels[] = {
+    static const struct {
+        int in, out;
+    } levels[] = {
         {S4C_LEVEL_DEFAULT, 0}, {0, 0}, {-5, -5}, {3, 3}, {12, 12}, {13, 12}, {1000, 12},
         {-2147483647, -65536},
     };
@@ -1239,8 +1261,7 @@ static void test_options(void) {
     dopt.dict = "dict";
     dopt.dict_size = 4;
     s4c_decoder *dec = NULL;
-    CHECK_STATUS(s4c_decoder_create(S4C_KIND_CPU_LZ4, &dopt, &dec, &d),
-                 S4C_ERROR_INVALID_ARGUMENT);
+    CHECK_STATUS(s4c_decoder_create(S4C_KIND_CPU_LZ4, &dopt, &dec, &d), S4C_ERROR_INVALID_ARGUMENT);
     /* A fresh decoder is not at a frame end. */
     CHECK_OK(s4c_decoder_create(S4C_KIND_CPU_LZ4, NULL, &dec, &d));
     CHECK_STATUS(s4c_decoder_finish(dec), S4C_ERROR_TRUNCATED_INPUT);
@@ -1253,11 +1274,11 @@ static double now(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-#define RUN(test)                                                                             \
-    do {                                                                                      \
-        double t0_ = now();                                                                   \
-        test();                                                                               \
-        printf("%-24s %6.2f s\n", #test, now() - t0_);                                        \
+#define RUN(test)                                                                                  \
+    do {                                                                                           \
+        double t0_ = now();                                                                        \
+        test();                                                                                    \
+        printf("%-24s %6.2f s\n", #test, now() - t0_);                                             \
     } while (0)
 
 int main(void) {
