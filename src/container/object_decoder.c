@@ -173,8 +173,8 @@ static void decode_task(void *ctx, size_t i, unsigned worker) {
     size_t at = off < j->cap ? (size_t)off : j->cap;
     uint64_t want = j->l->frames[i].header.original_size;
     size_t cap = want < j->cap - at ? (size_t)want : j->cap - at;
-    s4c_status st = s4c_object_decoder_decode_one(j->dec, worker, &j->l->frames[i], j->dst + at,
-                                                  cap, &j->detail[i]);
+    s4c_status st = s4c_object_decoder_decode_one(j->dec, worker, &j->l->frames[i],
+                                                  j->dst ? j->dst + at : NULL, cap, &j->detail[i]);
     j->status[i] = st;
     if (st == S4C_OK) return;
     size_t cur = atomic_load(&j->first_failure);

@@ -389,9 +389,11 @@ static s4c_status stream_raw(s4c_object_encoder *e, s4c_in_buffer *in, s4c_out_b
                              s4c_flush_mode mode, size_t *pending) {
     size_t k = in->size - in->pos;
     if (k > out->size - out->pos) k = out->size - out->pos;
-    const uint8_t *src = (const uint8_t *)in->src + in->pos;
-    if (k) memcpy((uint8_t *)out->dst + out->pos, src, k);
-    e->info.crc32c = s4c_crc32c(e->info.crc32c, src, k);
+    if (k) {
+        const uint8_t *src = (const uint8_t *)in->src + in->pos;
+        memcpy((uint8_t *)out->dst + out->pos, src, k);
+        e->info.crc32c = s4c_crc32c(e->info.crc32c, src, k);
+    }
     e->info.original_size += k;
     e->info.compressed_size += k;
     e->info.payload_size += k;
@@ -411,7 +413,7 @@ static s4c_status stream_framed(s4c_object_encoder *e, s4c_in_buffer *in, s4c_ou
                 chunk_slot *s = &e->slots[e->drain];
                 size_t k = s->out_len - s->out_pos;
                 if (k > out->size - out->pos) k = out->size - out->pos;
-                memcpy((uint8_t *)out->dst + out->pos, s->out + s->out_pos, k);
+                if (k) memcpy((uint8_t *)out->dst + out->pos, s->out + s->out_pos, k);
                 s->out_pos += k;
                 out->pos += k;
                 if (s->out_pos < s->out_len) {
@@ -427,7 +429,7 @@ static s4c_status stream_framed(s4c_object_encoder *e, s4c_in_buffer *in, s4c_ou
             chunk_slot *s = &e->slots[e->n_filled];
             size_t k = in->size - in->pos;
             if (k > chunk - s->in_len) k = (size_t)(chunk - s->in_len);
-            memcpy(s->in + s->in_len, (const uint8_t *)in->src + in->pos, k);
+            if (k) memcpy(s->in + s->in_len, (const uint8_t *)in->src + in->pos, k);
             s->in_len += k;
             in->pos += k;
             if (s->in_len == chunk) e->n_filled++;
