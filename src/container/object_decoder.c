@@ -149,9 +149,10 @@ typedef struct decode_job {
     const frame_list *l;
     uint8_t *dst;
     size_t cap;
-    s4c_status *status;
-    s4c_error_detail *detail;
     atomic_size_t first_failure; /* lowest failing frame so far, or SIZE_MAX */
+    atomic_flag lock;            /* guards the two fields below (failures are rare) */
+    s4c_status status;           /* of frame first_failure */
+    s4c_error_detail detail;
 } decode_job;
 
 s4c_status s4c_object_decoder_decode_one(s4c_object_decoder *dec, unsigned worker,
@@ -165,7 +166,6 @@ s4c_status s4c_object_decoder_decode_one(s4c_object_decoder *dec, unsigned worke
 
 static void decode_task(void *ctx, size_t i, unsigned worker) {
     decode_job *j = ctx;
-    j->status[i] = S4C_OK;
     if (i > atomic_load(&j->first_failure)) return; /* an earlier frame already failed */
     uint64_t off = j->l->out_offset[i];
     /* Frames past the end of dst still run S4's manifest checks, against a
@@ -173,13 +173,18 @@ static void decode_task(void *ctx, size_t i, unsigned worker) {
     size_t at = off < j->cap ? (size_t)off : j->cap;
     uint64_t want = j->l->frames[i].header.original_size;
     size_t cap = want < j->cap - at ? (size_t)want : j->cap - at;
+    s4c_error_detail detail;
     s4c_status st = s4c_object_decoder_decode_one(j->dec, worker, &j->l->frames[i],
-                                                  j->dst ? j->dst + at : NULL, cap, &j->detail[i]);
-    j->status[i] = st;
+                                                  j->dst ? j->dst + at : NULL, cap, &detail);
     if (st == S4C_OK) return;
-    size_t cur = atomic_load(&j->first_failure);
-    while (i < cur && !atomic_compare_exchange_weak(&j->first_failure, &cur, i)) {
+    while (atomic_flag_test_and_set(&j->lock)) {
     }
+    if (i < atomic_load(&j->first_failure)) {
+        atomic_store(&j->first_failure, i);
+        j->status = st;
+        j->detail = detail;
+    }
+    atomic_flag_clear(&j->lock);
 }
 
 static void fill_info(s4c_object_info *info, const frame_list *l, size_t body_size) {
@@ -211,19 +216,27 @@ s4c_status s4c_object_decoder_decode(s4c_object_decoder *dec, const void *body, 
     fill_info(info, &l, size);
 
     s4c_status st = S4C_OK;
-    s4c_status *status = s4c_calloc(l.count ? l.count : 1, sizeof(*status));
-    s4c_error_detail *detail = s4c_calloc(l.count ? l.count : 1, sizeof(*detail));
-    if (!status || !detail || s4c_object_decoder_ensure_pool(dec, l.count) != S4C_OK)
+    if (s4c_object_decoder_ensure_pool(dec, l.count) != S4C_OK)
         st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     if (st == S4C_OK && l.count) {
-        decode_job job = {dec, &l, dst, cap, status, detail, SIZE_MAX};
-        atomic_init(&job.first_failure, SIZE_MAX);
-        s4c_pool_run(dec->pool, l.count, decode_task, &job);
-        size_t bad = atomic_load(&job.first_failure);
-        if (bad != SIZE_MAX) {
-            st = status[bad];
-            if (d) *d = detail[bad];
-            if (info) info->error_frame = bad;
+        decode_job *job = s4c_calloc(1, sizeof(*job));
+        if (!job) {
+            st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        } else {
+            job->dec = dec;
+            job->l = &l;
+            job->dst = dst;
+            job->cap = cap;
+            atomic_init(&job->first_failure, SIZE_MAX);
+            atomic_flag_clear(&job->lock);
+            s4c_pool_run(dec->pool, l.count, decode_task, job);
+            size_t bad = atomic_load(&job->first_failure);
+            if (bad != SIZE_MAX) {
+                st = job->status;
+                if (d) *d = job->detail;
+                if (info) info->error_frame = bad;
+            }
+            s4c_free(job);
         }
     }
     if (st == S4C_OK && l.parse_status != S4C_OK) {
@@ -233,8 +246,6 @@ s4c_status s4c_object_decoder_decode(s4c_object_decoder *dec, const void *body, 
     }
     if (st == S4C_OK && written_ret) *written_ret = (size_t)l.original;
     if (st == S4C_OK && info) info->crc32c = l.crc32c;
-    s4c_free(status);
-    s4c_free(detail);
     frame_list_free(&l);
     return st;
 }
