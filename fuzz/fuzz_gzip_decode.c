@@ -13,8 +13,8 @@
  *    a manifest too large to trip the bomb check, it fails with the same
  *    status and cause text.
  * 3. The multi-member decoder starts with the same bytes.
- * 4. When the first member decodes, the block scanner walks its deflate data
- *    and ends on the byte where ISA-L ended.
+ * 4. When the first member decodes, the block scanner walks its deflate data,
+ *    ends on the byte where ISA-L ended and counts the bytes ISA-L produced.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -148,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         s4c_deflate_scan_result scan;
         CHECK(s4c_deflate_scan(src + h, n - h, NULL, NULL, &scan) == S4C_OK);
         CHECK(h + (scan.end_bit + 7) / 8 + S4C_GZIP_TRAILER_SIZE == ref.consumed);
+        CHECK(scan.out_size == ref.produced);
     } else {
         s4c_manifest m = {S4C_KIND_CPU_GZIP, LIMIT, n, 0};
         s4c_status st = s4c_decompress(c, &m, src, n, oneshot_out, LIMIT, &w, &d);

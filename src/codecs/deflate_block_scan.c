@@ -7,7 +7,9 @@
  * same member, so it clears that chunk's BFINAL bit and appends an empty
  * stored block; both need the bit where the final block starts and where the
  * stream ends, which only decoding the Huffman codes reveals. The scan reads
- * the codes (RFC 1951 §3.2) and throws the symbols away: no window, no output.
+ * the codes (RFC 1951 §3.2) and only counts what they decode to: no window,
+ * no output. Block starts with their output offsets are also what a
+ * zran-style access point needs.
  *
  * Codes decode through a 10-bit table indexed by the next stream bits; the
  * rare longer codes fall back to a canonical bit-by-bit walk. Input past the
@@ -146,7 +148,11 @@ static inline int huffman_decode(const huffman *h, bit_reader *b) {
     return sym;
 }
 
-/* RFC 1951 §3.2.5: extra bits per length symbol 257..285 and distance 0..29. */
+/* RFC 1951 §3.2.5: base and extra bits per length symbol 257..285, extra
+ * bits per distance symbol 0..29. */
+static const uint16_t length_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,
+                                         15, 17, 19, 23, 27, 31, 35, 43, 51,  59,
+                                         67, 83, 99, 115, 131, 163, 195, 227, 258};
 static const uint8_t length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                          2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
 static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2,  2,  3,  3,  4,  4,  5,  5,  6,
@@ -159,6 +165,7 @@ typedef struct scan_state {
     uint64_t limit_bits; /* n * 8 */
     huffman lit, dist, codelen;
     int have_static;     /* lit/dist currently hold the static codes */
+    uint64_t out;        /* decoded bytes so far */
 } scan_state;
 
 static s4c_status past_end(const scan_state *s) {
@@ -230,10 +237,12 @@ static s4c_status skip_huffman_block(scan_state *s) {
         br_refill(b);
         int sym = huffman_decode(&s->lit, b);
         if (sym < 0) return S4C_ERROR_CORRUPT_DATA;
-        if (sym >= END_OF_BLOCK) {
+        if (sym < END_OF_BLOCK) {
+            s->out++;
+        } else {
             if (sym == END_OF_BLOCK) return past_end(s);
             if (sym > 285) return S4C_ERROR_CORRUPT_DATA;
-            br_bits(b, length_extra[sym - 257]); /* <= 5 bits; 43+ remain */
+            s->out += length_base[sym - 257] + br_bits(b, length_extra[sym - 257]); /* <= 5 bits */
             br_refill(b);
             int dsym = huffman_decode(&s->dist, b);
             if (dsym < 0 || dsym >= 30) return S4C_ERROR_CORRUPT_DATA;
@@ -253,6 +262,7 @@ static s4c_status skip_stored_block(scan_state *s) {
     byte += 4 + len;
     if (byte > n) return S4C_ERROR_TRUNCATED_INPUT;
     br_seek(&s->br, (size_t)byte);
+    s->out += len;
     return S4C_OK;
 }
 
@@ -268,12 +278,14 @@ s4c_status s4c_deflate_scan(const uint8_t *src, size_t n, s4c_deflate_block_fn f
     s->br.overrun = 0;
     s->limit_bits = (uint64_t)n * 8;
     s->have_static = 0;
+    s->out = 0;
     memset(result, 0, sizeof *result);
     s4c_status st = S4C_OK;
     for (;;) {
         s4c_deflate_block_info info;
         br_refill(&s->br);
         info.start_bit = br_position(&s->br);
+        info.out_start = s->out;
         info.final = br_bits(&s->br, 1);
         info.type = br_bits(&s->br, 2);
         if ((st = past_end(s)) != S4C_OK) break;
@@ -294,6 +306,7 @@ s4c_status s4c_deflate_scan(const uint8_t *src, size_t n, s4c_deflate_block_fn f
         if (info.final) {
             result->final_block_bit = info.start_bit;
             result->end_bit = br_position(&s->br);
+            result->out_size = s->out;
             break;
         }
     }

@@ -882,6 +882,10 @@ static void test_block_scan(void) {
         log.n = 0;
         CHECK_OK(s4c_deflate_scan(raw, rn, log_block, &log, &res));
         CHECK_EQ_U64((res.end_bit + 7) / 8, rn);
+        CHECK_EQ_U64(res.out_size, n);
+        for (size_t i = 1; i < log.n; i++)
+            CHECK(log.blocks[i].out_start > log.blocks[i - 1].out_start &&
+                  log.blocks[i].start_bit > log.blocks[i - 1].start_bit);
         CHECK(res.blocks >= 2 && res.blocks == log.n);
         CHECK_EQ_U64(log.blocks[log.n - 1].start_bit, res.final_block_bit);
         CHECK(log.blocks[log.n - 1].final == 1 && log.blocks[0].final == 0);
@@ -898,7 +902,11 @@ static void test_block_scan(void) {
     CHECK_OK(s4c_deflate_scan((const uint8_t *)"\x03\x00", 2, NULL, NULL, &res));
     CHECK(res.blocks == 1 && res.end_bit == 10 && res.final_block_bit == 0);
     CHECK_OK(s4c_deflate_scan((const uint8_t *)"\x00\x00\x00\xff\xff\x03\x00", 7, NULL, NULL, &res));
-    CHECK(res.blocks == 2 && res.final_block_bit == 40 && res.end_bit == 50);
+    CHECK(res.blocks == 2 && res.final_block_bit == 40 && res.end_bit == 50 && res.out_size == 0);
+    unsigned char hello[16];
+    size_t hn = check_unhex("cb48cdc9c90700", hello, sizeof hello);
+    CHECK_OK(s4c_deflate_scan(hello, hn, NULL, NULL, &res));
+    CHECK(res.blocks == 1 && res.out_size == 5 && (res.end_bit + 7) / 8 == hn);
     CHECK_STATUS(s4c_deflate_scan((const uint8_t *)"\x07", 1, NULL, NULL, &res),
                  S4C_ERROR_CORRUPT_DATA); /* BTYPE 11 */
     CHECK_STATUS(s4c_deflate_scan((const uint8_t *)"\x01\x01\x00\xff\xff", 5, NULL, NULL, &res),
