@@ -29,6 +29,10 @@ int cli_compress_main(int argc, char **argv);
 int cli_decompress_main(int argc, char **argv);
 int cli_crc32c_main(int argc, char **argv);
 int cli_bench_main(int argc, char **argv);
+/* S4's subcommands (docs/cli.md, "S4 subcommands"). */
+int cli_s4_decode_main(int argc, char **argv);
+int cli_s4_inspect_main(int argc, char **argv);
+int cli_s4_index_main(int argc, char **argv);
 
 /* "s4codec: <message>\n" on stderr; returns `code` for `return cli_error(...)`. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -25,6 +25,9 @@ static const cli_command commands[] = {
     {"decompress", "d", cli_decompress_main, "decompress a .zst/.gz/.lz4 file or stdin"},
     {"crc32c", NULL, cli_crc32c_main, "print the CRC-32C of files, like sha256sum"},
     {"bench", NULL, cli_bench_main, "compare our codecs with the zstd/gzip/lz4 tools"},
+    {"decode", NULL, cli_s4_decode_main, "decode an S4F2 framed object body (S4's s4-codec)"},
+    {"inspect", NULL, cli_s4_inspect_main, "list the frames of an S4F2 body without decoding"},
+    {"index", NULL, cli_s4_index_main, "print an S4IX .s4index sidecar"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
