@@ -33,6 +33,8 @@ int cli_bench_main(int argc, char **argv);
 int cli_s4_decode_main(int argc, char **argv);
 int cli_s4_inspect_main(int argc, char **argv);
 int cli_s4_index_main(int argc, char **argv);
+int cli_s4_encode_main(int argc, char **argv);
+int cli_s4_cat_main(int argc, char **argv);
 
 /* "s4codec: <message>\n" on stderr; returns `code` for `return cli_error(...)`. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

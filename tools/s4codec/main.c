@@ -28,6 +28,7 @@ static const cli_command commands[] = {
     {"decode", NULL, cli_s4_decode_main, "decode an S4F2 framed object body (S4's s4-codec)"},
     {"inspect", NULL, cli_s4_inspect_main, "list the frames of an S4F2 body without decoding"},
     {"index", NULL, cli_s4_index_main, "print an S4IX .s4index sidecar"},
+    {"encode", NULL, cli_s4_encode_main, "encode a file as S4 stores it (body, sidecar, metadata)"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
