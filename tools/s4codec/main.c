@@ -29,6 +29,7 @@ static const cli_command commands[] = {
     {"inspect", NULL, cli_s4_inspect_main, "list the frames of an S4F2 body without decoding"},
     {"index", NULL, cli_s4_index_main, "print an S4IX .s4index sidecar"},
     {"encode", NULL, cli_s4_encode_main, "encode a file as S4 stores it (body, sidecar, metadata)"},
+    {"cat", NULL, cli_s4_cat_main, "write a byte range of an S4F2 body, decoding only its frames"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
