@@ -56,12 +56,12 @@ typedef struct verdict {
     char message[320];
 } verdict;
 
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            fprintf(stderr, "fuzz_gzip_decode: %s (line %d)\n", #cond, __LINE__);            \
-            abort();                                                                          \
-        }                                                                                     \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_gzip_decode: %s (line %d)\n", #cond, __LINE__);                  \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static verdict stream_decode(const uint8_t *src, size_t n, int single, uint8_t in_seed,
@@ -154,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         s4c_status st = s4c_decompress(c, &m, src, n, oneshot_out, LIMIT, &w, &d);
         CHECK(st == ref.status);
         /* Same cause text, after S4's "io error: " prefix (finish has its own). */
-        if (st != S4C_ERROR_TRUNCATED_INPUT) CHECK(strcmp(d.message + d.cause_offset, ref.message) == 0);
+        if (st != S4C_ERROR_TRUNCATED_INPUT)
+            CHECK(strcmp(d.message + d.cause_offset, ref.message) == 0);
     }
     s4c_codec_free(c);
     return 0;

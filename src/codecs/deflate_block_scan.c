@@ -82,7 +82,8 @@ typedef struct huffman {
 
 static unsigned reverse_bits(unsigned code, unsigned len) {
     unsigned r = 0;
-    for (unsigned i = 0; i < len; i++) r = (r << 1) | ((code >> i) & 1);
+    for (unsigned i = 0; i < len; i++)
+        r = (r << 1) | ((code >> i) & 1);
     return r;
 }
 
@@ -91,7 +92,8 @@ static unsigned reverse_bits(unsigned code, unsigned len) {
 static int huffman_build(huffman *h, const uint8_t *lens, unsigned nsym) {
     uint16_t offs[MAX_CODE_BITS + 2];
     memset(h->count, 0, sizeof h->count);
-    for (unsigned s = 0; s < nsym; s++) h->count[lens[s]]++;
+    for (unsigned s = 0; s < nsym; s++)
+        h->count[lens[s]]++;
     h->count[0] = 0;
     int left = 1;
     for (unsigned len = 1; len <= MAX_CODE_BITS; len++) {
@@ -150,12 +152,12 @@ static inline int huffman_decode(const huffman *h, bit_reader *b) {
 
 /* RFC 1951 §3.2.5: base and extra bits per length symbol 257..285, extra
  * bits per distance symbol 0..29. */
-static const uint16_t length_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,
-                                         15, 17, 19, 23, 27, 31, 35, 43, 51,  59,
+static const uint16_t length_base[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                         15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
                                          67, 83, 99, 115, 131, 163, 195, 227, 258};
 static const uint8_t length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                          2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2,  2,  3,  3,  4,  4,  5,  5,  6,
+static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                        6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 static const uint8_t codelen_order[CODELEN_SYMS] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
                                                     11, 4,  12, 3, 13, 2, 14, 1, 15};
@@ -164,8 +166,8 @@ typedef struct scan_state {
     bit_reader br;
     uint64_t limit_bits; /* n * 8 */
     huffman lit, dist, codelen;
-    int have_static;     /* lit/dist currently hold the static codes */
-    uint64_t out;        /* decoded bytes so far */
+    int have_static; /* lit/dist currently hold the static codes */
+    uint64_t out;    /* decoded bytes so far */
 } scan_state;
 
 static s4c_status past_end(const scan_state *s) {
@@ -257,7 +259,8 @@ static s4c_status skip_stored_block(scan_state *s) {
     uint64_t byte = (br_position(&s->br) + 7) / 8;
     if (byte + 4 > n) return S4C_ERROR_TRUNCATED_INPUT;
     const uint8_t *h = s->br.start + byte;
-    unsigned len = (unsigned)h[0] | (unsigned)h[1] << 8, nlen = (unsigned)h[2] | (unsigned)h[3] << 8;
+    unsigned len = (unsigned)h[0] | (unsigned)h[1] << 8,
+             nlen = (unsigned)h[2] | (unsigned)h[3] << 8;
     if (len != (~nlen & 0xffffu)) return S4C_ERROR_CORRUPT_DATA;
     byte += 4 + len;
     if (byte > n) return S4C_ERROR_TRUNCATED_INPUT;

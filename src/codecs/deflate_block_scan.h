@@ -22,7 +22,7 @@ typedef struct s4c_deflate_scan_result {
     uint64_t final_block_bit; /* start_bit of the final block */
     uint64_t end_bit;         /* first bit after the final block's end-of-block code */
     uint64_t blocks;
-    uint64_t out_size;        /* decoded length of the whole stream */
+    uint64_t out_size; /* decoded length of the whole stream */
 } s4c_deflate_scan_result;
 
 /*

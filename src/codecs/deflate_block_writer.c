@@ -29,12 +29,12 @@ static void put_bits(bit_writer *w, uint32_t v, unsigned n) {
 /* Huffman codes go MSB first into the LSB-first stream. */
 static void put_code(bit_writer *w, uint32_t code, unsigned len) {
     uint32_t rev = 0;
-    for (unsigned i = 0; i < len; i++) rev = (rev << 1) | ((code >> i) & 1);
+    for (unsigned i = 0; i < len; i++)
+        rev = (rev << 1) | ((code >> i) & 1);
     put_bits(w, rev, len);
 }
 
-uint64_t s4c_deflate_write_static_literals(const uint8_t *src, size_t n, int final,
-                                           uint8_t *dst) {
+uint64_t s4c_deflate_write_static_literals(const uint8_t *src, size_t n, int final, uint8_t *dst) {
     bit_writer w = {dst, 0};
     put_bits(&w, (final ? 1u : 0u) | 1u << 1, 3); /* BFINAL, BTYPE 01 */
     for (size_t i = 0; i < n; i++) {
@@ -52,7 +52,7 @@ size_t s4c_deflate_append_sync(uint8_t *dst, uint64_t end_bit) {
     size_t bytes = (size_t)((end_bit + 7) / 8);
     if (end_bit & 7) dst[bytes - 1] &= (uint8_t)((1u << (end_bit & 7)) - 1);
     bit_writer w = {dst, end_bit};
-    put_bits(&w, 0, 3); /* BFINAL 0, BTYPE 00 */
+    put_bits(&w, 0, 3);                /* BFINAL 0, BTYPE 00 */
     bytes = (size_t)((w.bit + 7) / 8); /* the rest of that byte is padding */
     static const uint8_t len_nlen[4] = {0x00, 0x00, 0xff, 0xff};
     memcpy(dst + bytes, len_nlen, sizeof len_nlen);
@@ -60,5 +60,5 @@ size_t s4c_deflate_append_sync(uint8_t *dst, uint64_t end_bit) {
 }
 
 void s4c_deflate_clear_final(uint8_t *dst, uint64_t block_bit) {
-    dst[block_bit >> 3] &= (uint8_t)~(1u << (block_bit & 7));
+    dst[block_bit >> 3] &= (uint8_t) ~(1u << (block_bit & 7));
 }

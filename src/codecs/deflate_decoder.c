@@ -36,15 +36,16 @@ size_t s4c_deflate_decoder_overread(const s4c_deflate_decoder *dd, uint8_t out[8
     /* The low (bits % 8) bits are the padding of the stream's last byte. */
     uint64_t v = dd->isal.read_in >> (bits % 8);
     size_t n = (size_t)bits / 8;
-    for (size_t i = 0; i < n; i++) out[i] = (uint8_t)(v >> (8 * i));
+    for (size_t i = 0; i < n; i++)
+        out[i] = (uint8_t)(v >> (8 * i));
     return n;
 }
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 s4c_status s4c_deflate_decoder_run(s4c_deflate_decoder *dd, const uint8_t *src, size_t in_size,
-                                   size_t *in_pos, uint8_t *dst, size_t out_size,
-                                   size_t *out_pos, s4c_error_detail *d) {
+                                   size_t *in_pos, uint8_t *dst, size_t out_size, size_t *out_pos,
+                                   s4c_error_detail *d) {
     static uint8_t empty[1];
     while (!s4c_deflate_decoder_done(dd)) {
         size_t in_left = in_size - *in_pos, out_left = out_size - *out_pos;

@@ -7,8 +7,8 @@
  * libdeflate version, never on CPU features. ISA-L's deflate is faster, but
  * its x86 kernels hash with the crc32 instruction and its portable C path with
  * a multiply, so its bytes could change from machine to machine, and its best
- * level (3) is 7-12% larger than zlib level 6. Inputs of up to 32 bytes at levels 1..9 are one static block
- * of literals, as S4 writes them (deflate_block_writer.c).
+ * level (3) is 7-12% larger than zlib level 6. Inputs of up to 32 bytes at levels 1..9 are one
+ * static block of literals, as S4 writes them (deflate_block_writer.c).
  *
  * Non-final chunks: libdeflate always ends its stream with a BFINAL block.
  * We find that block with the block scanner, clear its BFINAL bit and append

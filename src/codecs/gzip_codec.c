@@ -56,8 +56,8 @@ static size_t gz_bound(const s4c_codec *c, size_t n) {
     return b > SIZE_MAX - GZIP_FRAMING ? SIZE_MAX : b + GZIP_FRAMING;
 }
 
-static s4c_status gz_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
-                              size_t cap, size_t *written, s4c_error_detail *d) {
+static s4c_status gz_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                              size_t *written, s4c_error_detail *d) {
     gzip_codec *g = c->impl;
     S4C_RETURN_IF(cap < GZIP_FRAMING,
                   s4c_fail(d, S4C_ERROR_DST_TOO_SMALL, "destination too small for a gzip member"));

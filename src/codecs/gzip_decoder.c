@@ -43,8 +43,7 @@ s4c_status s4c_gzip_decoder_reset(void *impl) {
     return S4C_OK;
 }
 
-s4c_status s4c_gzip_decoder_create(const s4c_decoder_options *o, void **impl,
-                                   s4c_error_detail *d) {
+s4c_status s4c_gzip_decoder_create(const s4c_decoder_options *o, void **impl, s4c_error_detail *d) {
     gzip_decoder *g = s4c_malloc(sizeof *g);
     S4C_RETURN_IF(!g, s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory"));
     g->single = o && o->single_frame;
@@ -79,8 +78,8 @@ static size_t header_hint(const gzip_decoder *g) {
     return g->header.stage == S4C_GZIP_HDR_FIXED ? S4C_GZIP_HEADER_SIZE - g->header.count : 1;
 }
 
-s4c_status s4c_gzip_decoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
-                                   size_t *hint, s4c_error_detail *d) {
+s4c_status s4c_gzip_decoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out, size_t *hint,
+                                   s4c_error_detail *d) {
     gzip_decoder *g = impl;
     const uint8_t *src = in->src;
     for (;;) {

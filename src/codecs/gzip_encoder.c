@@ -94,8 +94,8 @@ static s4c_status deflate_chunk(gzip_encoder *e, int final) {
     size_t k = 0;
     if (final && e->chunk_len == 0 && e->chunks_written) {
         /* Earlier chunks hold all the data: end the member with an empty final block. */
-        const char *blk = e->level == 0 ? S4C_DEFLATE_EMPTY_FINAL_STORED
-                                        : S4C_DEFLATE_EMPTY_FINAL_STATIC;
+        const char *blk =
+            e->level == 0 ? S4C_DEFLATE_EMPTY_FINAL_STORED : S4C_DEFLATE_EMPTY_FINAL_STATIC;
         k = e->level == 0 ? S4C_DEFLATE_EMPTY_FINAL_STORED_SIZE
                           : S4C_DEFLATE_EMPTY_FINAL_STATIC_SIZE;
         memcpy(e->staged, blk, k);

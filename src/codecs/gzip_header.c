@@ -34,7 +34,7 @@ void s4c_gzip_write_header(uint8_t out[S4C_GZIP_HEADER_SIZE], int level) {
     out[0] = GZIP_ID1;
     out[1] = GZIP_ID2;
     out[2] = GZIP_CM_DEFLATE;
-    out[3] = 0; /* FLG */
+    out[3] = 0;                 /* FLG */
     s4c_store_le32(out + 4, 0); /* MTIME */
     out[8] = level >= 9 ? 2 : level <= 1 ? 4 : 0;
     out[9] = GZIP_OS_UNKNOWN;
@@ -79,8 +79,8 @@ static s4c_status check_fixed(s4c_gzip_header_reader *r, s4c_error_detail *d) {
 }
 
 /* A NUL-terminated field: skipped up to and including the NUL. */
-static s4c_status skip_string(s4c_gzip_header_reader *r, const uint8_t *src, size_t n,
-                              size_t *pos, int *complete, s4c_error_detail *d) {
+static s4c_status skip_string(s4c_gzip_header_reader *r, const uint8_t *src, size_t n, size_t *pos,
+                              int *complete, s4c_error_detail *d) {
     *complete = 0;
     if (*pos == n) return S4C_OK;
     const uint8_t *start = src + *pos;

@@ -7,8 +7,8 @@
 
 #include "../core/codec_internal.h"
 
-#define S4C_GZIP_HEADER_SIZE 10 /* the fixed part; S4 writes nothing else */
-#define S4C_GZIP_TRAILER_SIZE 8 /* CRC-32, ISIZE */
+#define S4C_GZIP_HEADER_SIZE 10  /* the fixed part; S4 writes nothing else */
+#define S4C_GZIP_TRAILER_SIZE 8  /* CRC-32, ISIZE */
 #define S4C_GZIP_FIELD_MAX 65535 /* flate2's limit on FNAME / FCOMMENT */
 
 /* flate2's error texts (S4 shows them after "io error: "). */
@@ -35,12 +35,12 @@ typedef enum s4c_gzip_header_stage {
 
 /* Plain data only: the state can be copied, saved and restored as bytes. */
 typedef struct s4c_gzip_header_reader {
-    uint32_t stage;       /* s4c_gzip_header_stage */
-    uint32_t count;       /* bytes of the current field seen so far */
-    uint32_t xlen;        /* FEXTRA length */
-    uint32_t crc;         /* CRC-32 of the header bytes so far (for FHCRC) */
-    uint32_t size;        /* header bytes consumed so far */
-    uint8_t flags;        /* FLG */
+    uint32_t stage;                    /* s4c_gzip_header_stage */
+    uint32_t count;                    /* bytes of the current field seen so far */
+    uint32_t xlen;                     /* FEXTRA length */
+    uint32_t crc;                      /* CRC-32 of the header bytes so far (for FHCRC) */
+    uint32_t size;                     /* header bytes consumed so far */
+    uint8_t flags;                     /* FLG */
     uint8_t buf[S4C_GZIP_HEADER_SIZE]; /* the fixed part, XLEN or HCRC as they arrive */
 } s4c_gzip_header_reader;
 
@@ -58,8 +58,7 @@ S4C_INTERNAL s4c_status s4c_gzip_header_read(s4c_gzip_header_reader *r, const ui
 
 /* Checks a member's trailer against the CRC-32 and length of its output. */
 S4C_INTERNAL s4c_status s4c_gzip_trailer_check(const uint8_t trailer[S4C_GZIP_TRAILER_SIZE],
-                                               uint32_t crc, uint64_t size,
-                                               s4c_error_detail *d);
+                                               uint32_t crc, uint64_t size, s4c_error_detail *d);
 
 /* CRC-32 (IEEE, the gzip one), chainable from 0. */
 S4C_INTERNAL uint32_t s4c_gzip_crc32(uint32_t crc, const void *data, size_t len);

@@ -11,19 +11,17 @@
 #define S4C_GZIP_STREAM_CHUNK ((size_t)1 << 20)
 
 S4C_INTERNAL s4c_status s4c_gzip_encoder_create(const s4c_codec_options *o, int level,
-                                                const void *dict, size_t dict_size,
-                                                void **impl, s4c_error_detail *d);
-S4C_INTERNAL s4c_status s4c_gzip_encoder_stream(void *impl, s4c_in_buffer *in,
-                                                s4c_out_buffer *out, s4c_flush_mode mode,
-                                                size_t *pending);
+                                                const void *dict, size_t dict_size, void **impl,
+                                                s4c_error_detail *d);
+S4C_INTERNAL s4c_status s4c_gzip_encoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
+                                                s4c_flush_mode mode, size_t *pending);
 S4C_INTERNAL s4c_status s4c_gzip_encoder_reset(void *impl);
 S4C_INTERNAL void s4c_gzip_encoder_free(void *impl);
 
 S4C_INTERNAL s4c_status s4c_gzip_decoder_create(const s4c_decoder_options *o, void **impl,
                                                 s4c_error_detail *d);
-S4C_INTERNAL s4c_status s4c_gzip_decoder_stream(void *impl, s4c_in_buffer *in,
-                                                s4c_out_buffer *out, size_t *hint,
-                                                s4c_error_detail *d);
+S4C_INTERNAL s4c_status s4c_gzip_decoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
+                                                size_t *hint, s4c_error_detail *d);
 S4C_INTERNAL s4c_status s4c_gzip_decoder_finish(void *impl);
 S4C_INTERNAL s4c_status s4c_gzip_decoder_reset(void *impl);
 S4C_INTERNAL void s4c_gzip_decoder_free(void *impl);

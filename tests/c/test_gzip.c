@@ -32,7 +32,8 @@ static uint32_t le32(const unsigned char *p) {
 }
 
 static void to_hex(const unsigned char *p, size_t n, char *out) {
-    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", p[i]);
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", p[i]);
     out[2 * n] = '\0';
 }
 
@@ -67,8 +68,8 @@ static unsigned char *compress_level(int level, const void *src, size_t n, size_
 }
 
 /* s4c_decompress of a payload with a manifest built for `want`. */
-static s4c_status decompress_as(const unsigned char *p, size_t n, const void *want,
-                                size_t want_n, s4c_error_detail *d) {
+static s4c_status decompress_as(const unsigned char *p, size_t n, const void *want, size_t want_n,
+                                s4c_error_detail *d) {
     s4c_codec *c = make_codec(S4C_LEVEL_DEFAULT);
     s4c_manifest m = {GZ, want_n, n, s4c_crc32c(0, want, want_n)};
     unsigned char *back = malloc(want_n ? want_n : 1);
@@ -142,8 +143,7 @@ static stream_result stream_decode(int single, const unsigned char *src, size_t 
  * what came out so far decodes to everything consumed. Ends with FLUSH_END.
  */
 static unsigned char *stream_encode(int level, const unsigned char *src, size_t n, int in_pat,
-                                    int out_pat, size_t flush_every, uint64_t seed,
-                                    size_t *out_n) {
+                                    int out_pat, size_t flush_every, uint64_t seed, size_t *out_n) {
     s4c_codec_options o;
     s4c_codec_options_init(&o);
     o.level = level;
@@ -216,8 +216,10 @@ static void test_header_and_levels(void) {
         free(p);
     }
     /* Default 6, min(level, 9), negative refused (S4's level is unsigned). */
-    static const struct { int in, out; } clamp[] = {
-        {S4C_LEVEL_DEFAULT, 6}, {0, 0}, {9, 9}, {10, 9}, {12, 9}, {1000, 9}, {2147483647, 9}};
+    static const struct {
+        int in, out;
+    } clamp[] = {{S4C_LEVEL_DEFAULT, 6}, {0, 0}, {9, 9}, {10, 9}, {12, 9}, {1000, 9},
+                 {2147483647, 9}};
     for (size_t i = 0; i < sizeof clamp / sizeof clamp[0]; i++) {
         s4c_codec *c = make_codec(clamp[i].in);
         CHECK_EQ_U64(s4c_codec_level(c), clamp[i].out);
@@ -277,7 +279,8 @@ static size_t golden_input(const char *name, unsigned char *buf) {
         return 5;
     }
     if (strcmp(name, "testdata") == 0) {
-        for (int i = 0; i < 100; i++) memcpy(buf + 9 * i, "test data", 9);
+        for (int i = 0; i < 100; i++)
+            memcpy(buf + 9 * i, "test data", 9);
         return 900;
     }
     return 0;
@@ -485,7 +488,8 @@ static unsigned char *make_multi(const unsigned char *a, size_t an, const unsign
 
 static void test_stream_decoder(void) {
     const size_t an = 200000, bn = 70001;
-    unsigned char *a = malloc(an), *b = malloc(bn), *ab = malloc(an + bn), *back = malloc(an + bn + 1);
+    unsigned char *a = malloc(an), *b = malloc(bn), *ab = malloc(an + bn),
+                  *back = malloc(an + bn + 1);
     check_fill(a, an, 31, 1);
     check_fill(b, bn, 32, 0);
     memcpy(ab, a, an);
@@ -640,7 +644,8 @@ static void test_reader_rules(void) {
     const char *text = "optional header fields are skipped";
     s4c_error_detail d;
     unsigned char extra[300];
-    for (size_t i = 0; i < sizeof extra; i++) extra[i] = (unsigned char)i;
+    for (size_t i = 0; i < sizeof extra; i++)
+        extra[i] = (unsigned char)i;
     /* Every combination of FHCRC, FEXTRA, FNAME, FCOMMENT decodes. */
     for (unsigned flg = 0; flg < 32; flg++) {
         if (flg & 1) continue; /* FTEXT is a hint only; checked below */
@@ -763,8 +768,7 @@ static void test_s4_errors(void) {
 
     bad = m;
     bad.compressed_size = pn + 1;
-    CHECK_STATUS(s4c_decompress(c, &bad, p, pn, back, n, &w, &d),
-                 S4C_ERROR_MANIFEST_SIZE_MISMATCH);
+    CHECK_STATUS(s4c_decompress(c, &bad, p, pn, back, n, &w, &d), S4C_ERROR_MANIFEST_SIZE_MISMATCH);
     snprintf(want, sizeof want, "manifest compressed_size %zu does not match payload length %zu",
              pn + 1, pn);
     CHECK(strcmp(d.message, want) == 0);
@@ -841,8 +845,7 @@ static void test_s4_errors(void) {
     CHECK_STATUS(s4c_decompress(c, &em, "", 0, back, 0, &w, &d), S4C_ERROR_TRUNCATED_INPUT);
     CHECK(strcmp(d.message, "io error: unexpected end of file") == 0);
     em.compressed_size = 2;
-    CHECK_STATUS(s4c_decompress(c, &em, "\x1f\x8b", 2, back, 0, &w, &d),
-                 S4C_ERROR_TRUNCATED_INPUT);
+    CHECK_STATUS(s4c_decompress(c, &em, "\x1f\x8b", 2, back, 0, &w, &d), S4C_ERROR_TRUNCATED_INPUT);
     /* flate2 reads all ten fixed bytes before checking any: short junk is EOF too. */
     CHECK_STATUS(s4c_decompress(c, &em, "PK", 2, back, 0, &w, &d), S4C_ERROR_TRUNCATED_INPUT);
     em.compressed_size = 10;
@@ -901,7 +904,8 @@ static void test_block_scan(void) {
     s4c_deflate_scan_result res;
     CHECK_OK(s4c_deflate_scan((const uint8_t *)"\x03\x00", 2, NULL, NULL, &res));
     CHECK(res.blocks == 1 && res.end_bit == 10 && res.final_block_bit == 0);
-    CHECK_OK(s4c_deflate_scan((const uint8_t *)"\x00\x00\x00\xff\xff\x03\x00", 7, NULL, NULL, &res));
+    CHECK_OK(
+        s4c_deflate_scan((const uint8_t *)"\x00\x00\x00\xff\xff\x03\x00", 7, NULL, NULL, &res));
     CHECK(res.blocks == 2 && res.final_block_bit == 40 && res.end_bit == 50 && res.out_size == 0);
     unsigned char hello[16];
     size_t hn = check_unhex("cb48cdc9c90700", hello, sizeof hello);
@@ -918,7 +922,8 @@ static void test_block_scan(void) {
     unsigned char junk[512];
     for (int t = 0; t < 2000; t++) {
         size_t jn = 1 + (size_t)(rng_next(&rng) % sizeof junk);
-        for (size_t i = 0; i < jn; i++) junk[i] = (unsigned char)rng_next(&rng);
+        for (size_t i = 0; i < jn; i++)
+            junk[i] = (unsigned char)rng_next(&rng);
         s4c_status st = s4c_deflate_scan(junk, jn, NULL, NULL, &res);
         CHECK(st == S4C_OK || st == S4C_ERROR_CORRUPT_DATA || st == S4C_ERROR_TRUNCATED_INPUT);
     }
@@ -934,7 +939,8 @@ static void test_inflater_total_out_wrap(void) {
     const size_t n = 1 * MIB, period = 16384;
     unsigned char *src = malloc(n), *back = malloc(n);
     check_fill(src, period, 61, 0);
-    for (size_t i = period; i < n; i++) src[i] = src[i - period];
+    for (size_t i = period; i < n; i++)
+        src[i] = src[i - period];
     size_t pn = 0;
     unsigned char *p = compress_level(6, src, n, &pn);
     s4c_deflate_decoder *dd = malloc(sizeof *dd);
@@ -1044,7 +1050,8 @@ static void test_differential(void) {
     int have_gzip = system("gzip --version > /dev/null 2>&1") == 0;
     int have_py = have_python_gzip();
     if (!have_gzip) printf("SKIP differential with gzip(1): the gzip CLI is not installed\n");
-    if (!have_py) printf("SKIP differential with Python: python3 with its gzip module is missing\n");
+    if (!have_py)
+        printf("SKIP differential with Python: python3 with its gzip module is missing\n");
     if (!have_gzip && !have_py) return;
     snprintf(tmpdir, sizeof tmpdir, "/tmp/s4c_test_gzip_XXXXXX");
     if (!mkdtemp(tmpdir)) {
