@@ -969,6 +969,84 @@ static void test_inflater_total_out_wrap(void) {
     free(back);
 }
 
+/* --------------------------------------------------------- allocation failure */
+
+static int alloc_countdown = -1; /* >= 0: allocations left before they fail */
+static void *failing_malloc(size_t n) {
+    if (alloc_countdown == 0) return NULL;
+    if (alloc_countdown > 0) alloc_countdown--;
+    return malloc(n);
+}
+
+/* The k-th allocation fails, for every k: OUT_OF_MEMORY or success, never a
+ * crash or a leak (the ASan build checks leaks). */
+static void test_out_of_memory(void) {
+    const size_t n = 3 * MIB / 2;
+    unsigned char *src = malloc(n), *back = malloc(n), *comp = malloc(n + n / 8 + 4096);
+    check_fill(src, n, 81, 1);
+    int ooms = 0, oks = 0;
+    s4c_set_memory_allocator(failing_malloc, free);
+    for (int k = 0; k < 24; k++) {
+        s4c_error_detail d;
+        s4c_codec *c = NULL;
+        alloc_countdown = k;
+        s4c_status st = s4c_codec_create(GZ, NULL, &c, &d);
+        CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+        if (st == S4C_OK) {
+            s4c_manifest m;
+            st = s4c_compress(c, src, n, comp, s4c_compress_bound(c, n), &m, &d);
+            CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+            if (st == S4C_OK) {
+                size_t w = 0;
+                st = s4c_decompress(c, &m, comp, (size_t)m.compressed_size, back, n, &w, &d);
+                CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+                if (st == S4C_OK) CHECK(w == n && memcmp(back, src, n) == 0);
+            }
+        }
+        ooms += st == S4C_ERROR_OUT_OF_MEMORY;
+        oks += st == S4C_OK;
+        s4c_codec_free(c);
+
+        /* Streaming: two continuing chunks (block scans) and the end. */
+        alloc_countdown = k;
+        s4c_encoder *e = NULL;
+        size_t comp_n = 0;
+        st = s4c_encoder_create(GZ, NULL, &e, &d);
+        CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+        for (size_t off = 0; st == S4C_OK && off < n; off += n / 3) {
+            s4c_in_buffer in = {src + off, n / 3, 0};
+            s4c_out_buffer ob = {comp + comp_n, n + n / 8 + 4096 - comp_n, 0};
+            size_t pending = 0;
+            st = s4c_encoder_stream(e, &in, &ob, off + n / 3 >= n ? S4C_FLUSH_END : S4C_FLUSH_BLOCK,
+                                    &pending);
+            comp_n += ob.pos;
+        }
+        CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+        s4c_encoder_free(e);
+        if (st == S4C_OK) {
+            s4c_decoder *dec = NULL;
+            st = s4c_decoder_create(GZ, NULL, &dec, &d);
+            CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+            if (st == S4C_OK) {
+                s4c_in_buffer in = {comp, comp_n, 0};
+                s4c_out_buffer ob = {back, n, 0};
+                size_t hint = 1;
+                CHECK_OK(s4c_decoder_stream(dec, &in, &ob, &hint));
+                CHECK(hint == 0 && ob.pos == n && memcmp(back, src, n) == 0);
+            }
+            s4c_decoder_free(dec);
+        }
+        ooms += st == S4C_ERROR_OUT_OF_MEMORY;
+        oks += st == S4C_OK;
+    }
+    alloc_countdown = -1;
+    s4c_set_memory_allocator(NULL, NULL);
+    CHECK(ooms >= 6 && oks >= 6);
+    free(src);
+    free(back);
+    free(comp);
+}
+
 /* -------------------------------------------------------------- differential */
 
 static char tmpdir[64];
@@ -1147,6 +1225,7 @@ int main(void) {
     test_s4_errors();
     test_block_scan();
     test_inflater_total_out_wrap();
+    test_out_of_memory();
     test_differential();
     return check_exit("test_gzip");
 }
