@@ -13,6 +13,7 @@
  * "parsing frame i" (frame 0 with a hint about unframed passthrough objects)
  * and "decoding frame i (codec `name`)".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,18 +164,36 @@ static int parse_args(int argc, char **argv, decode_args *a) {
     return 0;
 }
 
-static int write_output(const decode_args *a, const void *data, size_t n) {
+/*
+ * Streams the first `size` bytes of the body through the object decoder into
+ * OUT's temporary file: memory stays near threads x (frame + payload), and the
+ * file is renamed into place by the caller only when every frame decoded.
+ * Returns the decoder's status; `*io_rc` is set on a write error.
+ */
+static s4c_status stream_to_file(s4c_object_decoder *dec, const s4_file *body, size_t size,
+                                 cli_output *out, s4c_object_info *info, s4c_error_detail *d,
+                                 int *io_rc) {
+    uint8_t *obuf = malloc(CLI_BUFFER_SIZE);
+    if (!obuf) return S4C_ERROR_OUT_OF_MEMORY;
+    s4c_in_buffer in = {body->data, size, 0};
+    s4c_status st = S4C_OK;
+    size_t pending = 0;
+    do {
+        s4c_out_buffer ob = {obuf, CLI_BUFFER_SIZE, 0};
+        st = s4c_object_decoder_stream(dec, &in, &ob, S4C_FLUSH_END, &pending, d);
+        if (st != S4C_OK) break;
+        if ((*io_rc = cli_output_write(out, obuf, ob.pos)) != 0) break;
+    } while (pending > 0 || in.pos < in.size);
+    free(obuf);
+    if (s4c_object_decoder_info(dec, info) != S4C_OK) info->error_frame = UINT64_MAX;
+    return st;
+}
+
+static int open_output(const decode_args *a, cli_output *out) {
     cli_input in;
     memset(&in, 0, sizeof(in));
     if (stat(a->input, &in.st) != 0) memset(&in.st, 0, sizeof(in.st));
-    cli_output out;
-    int rc = cli_output_open(&out, a->output, 1, 0, &in);
-    if (!rc) rc = cli_output_write(&out, data, n);
-    if (rc) {
-        cli_output_abort(&out);
-        return rc;
-    }
-    return cli_output_commit(&out, NULL);
+    return cli_output_open(out, a->output, 1, 0, &in);
 }
 
 int cli_s4_decode_main(int argc, char **argv) {
@@ -209,27 +228,49 @@ int cli_s4_decode_main(int argc, char **argv) {
     s4c_object_decoder *dec = NULL;
     s4c_error_detail d;
     memset(&d, 0, sizeof(d));
-    uint8_t *dst = malloc(w.original ? (size_t)w.original : 1);
-    s4c_status st = dst ? s4c_object_decoder_create(&opts, &dec, &d) : S4C_ERROR_OUT_OF_MEMORY;
+    /* To a file: streamed into the temporary file. To stdout: held in memory
+     * until the last frame decoded, so nothing is written on an error (S4's). */
+    cli_output out;
+    int out_open = 0, io_rc = 0;
+    uint8_t *dst = NULL;
+    s4c_status st = s4c_object_decoder_create(&opts, &dec, &d);
     s4c_object_info info;
     memset(&info, 0, sizeof(info));
+    info.error_frame = UINT64_MAX;
     size_t written = 0;
-    if (st == S4C_OK)
-        st = s4c_object_decoder_decode(dec, body.data, (size_t)w.stop_offset, dst,
-                                       w.original ? (size_t)w.original : 1, &written, &info, &d);
-    else if (!d.message[0])
+    if (st == S4C_OK && a.output) {
+        if ((rc = open_output(&a, &out)) != 0) goto cleanup;
+        out_open = 1;
+        st = stream_to_file(dec, &body, (size_t)w.stop_offset, &out, &info, &d, &io_rc);
+        written = (size_t)out.written;
+    } else if (st == S4C_OK) {
+        size_t cap = w.original ? (size_t)w.original : 1;
+        dst = malloc(cap);
+        st = dst ? s4c_object_decoder_decode(dec, body.data, (size_t)w.stop_offset, dst, cap,
+                                             &written, &info, &d)
+                 : S4C_ERROR_OUT_OF_MEMORY;
+    }
+    if (st != S4C_OK && !d.message[0])
         snprintf(d.message, sizeof(d.message), "%s", s4c_strerror(st));
-    if (st != S4C_OK && info.error_frame != UINT64_MAX && info.error_frame <= w.n_frames)
+    if (io_rc)
+        rc = io_rc;
+    else if (st != S4C_OK && info.error_frame != UINT64_MAX && info.error_frame <= w.n_frames)
         rc = frame_error(a.input, &body, info.error_frame, &d);
     else if (st != S4C_OK)
         rc = s4_error(cli_exit_for_status(st), d.message, "decoding %s", a.input);
     else if (w.special)
         rc = special_error(w.n_frames, w.special_kind);
-    else if ((rc = write_output(&a, dst, written)) == 0)
+    else if (out_open)
+        rc = cli_output_commit(&out, NULL), out_open = 0;
+    else if (cli_write_all(STDOUT_FILENO, dst, written) != 0)
+        rc = cli_error(CLI_EXIT_IO, "stdout: write error: %s", strerror(errno));
+    if (!rc)
         fprintf(stderr,
                 "s4-codec: decoded %llu frame(s), %llu compressed bytes -> %zu original bytes "
                 "(per-frame crc32c verified)\n",
                 (unsigned long long)info.n_frames, (unsigned long long)info.payload_size, written);
+cleanup:
+    if (out_open) cli_output_abort(&out);
     s4c_object_decoder_free(dec);
     free(dst);
 done:
