@@ -51,6 +51,20 @@ expect_fail badcrc.s4 "crc32c mismatch" "decoding frame 0 (codec \`cpu-zstd\`)"
 head -1 err.log | grep -q '^Error: ' || fail "first line is not 'Error: ...'"
 grep -qx 'Caused by:' err.log || fail "no 'Caused by:' line"
 
+check "to stdout nothing is written when a later frame fails"
+{ $MK frame 1 a.txt; cat badcrc.s4; } > late.s4
+expect_rc 1 "$S4C" decode late.s4
+err_has "decoding frame 1 (codec \`cpu-zstd\`)"
+[ ! -s out.log ] || fail "bytes reached stdout before the error"
+
+check "passthrough frames (S4 multipart parts) decode, CRC checked"
+$MK raw-frame 0 a.txt a.txt > pt.s4
+{ cat pt.s4; $MK pad 7; cat pt.s4; } > pt2.s4
+expect_rc 0 "$S4C" decode pt2.s4 -o pt.out
+cat a.txt a.txt | cmp -s - pt.out || fail "passthrough frames differ"
+$MK raw-frame 0 b.txt a.txt > ptbad.s4
+expect_fail ptbad.s4 "crc32c mismatch" "decoding frame 0 (codec \`passthrough\`)"
+
 check "a padding-only body fails and leaves -o intact"
 $MK pad 40 > pad.s4
 expect_fail pad.s4 "no S4F2 data frames found" "refusing to write empty output"
