@@ -41,7 +41,7 @@ static const char help_text[] =
     "exit codes: 0 ok, 1 data error or range past the end, 2 usage, 3 I/O error\n";
 
 typedef struct byte_range {
-    int suffix;         /* "-N": the last N bytes */
+    int suffix;          /* "-N": the last N bytes */
     uint64_t start, end; /* end inclusive; UINT64_MAX for "START-" */
 } byte_range;
 
@@ -152,8 +152,8 @@ int cli_s4_cat_main(int argc, char **argv) {
     s4c_range_plan plan;
     if (!s4c_index_lookup_range(ix, start, end_excl, &plan)) {
         rc = s4_error(CLI_EXIT_DATA, NULL,
-                      "range %s is not satisfiable: %s holds %llu original bytes", range_text,
-                      path, (unsigned long long)total);
+                      "range %s is not satisfiable: %s holds %llu original bytes", range_text, path,
+                      (unsigned long long)total);
         goto done;
     }
     if (plan.fetch_end > body.size) {

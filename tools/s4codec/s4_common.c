@@ -104,8 +104,8 @@ void s4_file_close(s4_file *f) {
 
 int s4_refuse_unreadable_body(const char *path, const s4_file *f) {
     if (f->size == 0)
-        return s4_error(CLI_EXIT_DATA, NULL, "%s: file is empty \xe2\x80\x94 not an S4F2 framed object",
-                        path);
+        return s4_error(CLI_EXIT_DATA, NULL,
+                        "%s: file is empty \xe2\x80\x94 not an S4F2 framed object", path);
     if (f->size >= 4 && !memcmp(f->data, "S4E", 3) && f->data[3] >= '1' && f->data[3] <= '6')
         return s4_error(CLI_EXIT_DATA, NULL,
                         "%s is SSE-encrypted (magic S4E%c): this CLI has no decryption support "

@@ -78,12 +78,12 @@ static int frame_error(const char *path, const s4_file *body, uint64_t index,
 }
 
 typedef struct walk {
-    uint64_t n_frames;       /* data frames before `stop` */
-    uint64_t original;       /* their original sizes, summed */
-    uint64_t stop_offset;    /* bytes to decode: up to the first undecodable frame, or all */
-    int special;             /* 1: frame n_frames is GPU / dict-without---dict */
+    uint64_t n_frames;    /* data frames before `stop` */
+    uint64_t original;    /* their original sizes, summed */
+    uint64_t stop_offset; /* bytes to decode: up to the first undecodable frame, or all */
+    int special;          /* 1: frame n_frames is GPU / dict-without---dict */
     uint32_t special_kind;
-    int parse_error;         /* the iterator failed after n_frames frames */
+    int parse_error; /* the iterator failed after n_frames frames */
 } walk;
 
 static void walk_body(const s4_file *body, int have_dict, walk *w) {

@@ -62,7 +62,7 @@ static int usage(const char *command, const char *fmt, const char *arg) {
 
 static int parse_args(int argc, char **argv, encode_args *a) {
     static const struct option longopts[] = {
-        {"codec", required_argument, NULL, 'c'},  {"level", required_argument, NULL, 'l'},
+        {"codec", required_argument, NULL, 'c'},   {"level", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 'T'}, {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *cmd = argv[0], *level = NULL;
@@ -105,8 +105,9 @@ static int parse_args(int argc, char **argv, encode_args *a) {
     }
     a->input = argv[optind];
     if (!a->output || !*a->output || !strcmp(a->output, "-"))
-        return usage(cmd, "%s", "-o BODY is required (a file: BODY.s4index and BODY.meta.json go "
-                                "beside it)");
+        return usage(cmd, "%s",
+                     "-o BODY is required (a file: BODY.s4index and BODY.meta.json go "
+                     "beside it)");
     if (level && a->kind == S4C_KIND_PASSTHROUGH)
         return usage(cmd, "%s", "codec passthrough has no levels");
     if (level && cli_parse_int(level, 0, 22, &a->level) != 0)
@@ -117,8 +118,8 @@ static int parse_args(int argc, char **argv, encode_args *a) {
 /* Streams the input through the encoder into `out`. */
 static int encode_stream(s4c_object_encoder *enc, cli_input *in, cli_output *out) {
     unsigned char *ibuf = malloc(CLI_BUFFER_SIZE), *obuf = malloc(CLI_BUFFER_SIZE);
-    int rc = (!ibuf || !obuf) ? s4_error(CLI_EXIT_DATA, "out of memory", "encoding %s", in->name)
-                              : 0;
+    int rc =
+        (!ibuf || !obuf) ? s4_error(CLI_EXIT_DATA, "out of memory", "encoding %s", in->name) : 0;
     s4c_error_detail d;
     memset(&d, 0, sizeof(d));
     while (!rc) {
@@ -132,9 +133,8 @@ static int encode_stream(s4c_object_encoder *enc, cli_input *in, cli_output *out
         size_t pending = 0;
         do {
             s4c_out_buffer ob = {obuf, CLI_BUFFER_SIZE, 0};
-            s4c_status st = s4c_object_encoder_stream(enc, &ib, &ob,
-                                                      eof ? S4C_FLUSH_END : S4C_FLUSH_NONE,
-                                                      &pending, &d);
+            s4c_status st = s4c_object_encoder_stream(
+                enc, &ib, &ob, eof ? S4C_FLUSH_END : S4C_FLUSH_NONE, &pending, &d);
             if (st != S4C_OK) {
                 rc = s4_error(cli_exit_for_status(st), d.message[0] ? d.message : s4c_strerror(st),
                               "encoding %s", in->name);

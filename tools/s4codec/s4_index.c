@@ -111,9 +111,8 @@ static void print_json(const s4c_index *ix) {
 }
 
 int cli_s4_index_main(int argc, char **argv) {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int json = 0, c;
     cli_options_begin();
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

@@ -64,9 +64,8 @@ static void print_json(const frame_row *rows, size_t n, uint64_t orig, uint64_t 
 }
 
 int cli_s4_inspect_main(int argc, char **argv) {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int json = 0, c;
     cli_options_begin();
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
