@@ -21,6 +21,10 @@ grep -qxF "s4-codec: decoded 2 frame(s), $payload compressed bytes -> 5000 origi
 check "without -o the bytes go to stdout when it is a pipe"
 "$S4C" decode two.s4 2>/dev/null | cmp -s - ab.txt || fail "stdout differs"
 
+check "BODY '-' reads stdin (decode and inspect)"
+"$S4C" decode - < two.s4 2>/dev/null | cmp -s - ab.txt || fail "stdin decode differs"
+"$S4C" inspect - < two.s4 | grep -q "total: 2 frame(s)" || fail "stdin inspect"
+
 check "-o replaces an existing file atomically on success"
 echo old > out.bin
 expect_rc 0 "$S4C" decode two.s4 -o out.bin

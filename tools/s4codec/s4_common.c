@@ -4,7 +4,7 @@
  *
  * S4's CLI reads each input whole; we map it instead, so the kernel pages it
  * in as frames are walked and nothing is copied. Inputs that cannot be mapped
- * (pipes, /dev/stdin) are read into memory.
+ * (pipes, "-" for stdin) are read into memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +66,11 @@ static int read_all(int fd, s4_file *f) {
 
 int s4_file_load(const char *path, s4_file *f) {
     memset(f, 0, sizeof(*f));
+    if (!strcmp(path, "-")) { /* stdin: read whole */
+        if (read_all(STDIN_FILENO, f) != 0)
+            return s4_error(CLI_EXIT_IO, strerror(errno), "reading stdin");
+        return 0;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const char *why = strerror(errno);

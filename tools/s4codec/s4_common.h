@@ -18,7 +18,7 @@ typedef struct s4_file {
     int mapped; /* 1: munmap on close; 0: free */
 } s4_file;
 
-/* Loads `path`; 0, or an exit code after printing an S4-style error. */
+/* Loads `path` ("-": stdin); 0, or an exit code after printing an S4-style error. */
 int s4_file_load(const char *path, s4_file *f);
 void s4_file_close(s4_file *f);
 
