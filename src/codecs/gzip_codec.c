@@ -122,6 +122,7 @@ const s4c_codec_ops s4c_gzip_ops = {
     .name = "cpu-gzip",
     .debug_name = "CpuGzip",
     .bomb_prefix = "gzip",
+    .eof_message = S4C_GZIP_MSG_EOF,
     .init = gz_init,
     .destroy = gz_destroy,
     .bound = gz_bound,

@@ -330,6 +330,7 @@ const s4c_codec_ops s4c_lz4_ops = {
     .name = "cpu-lz4",
     .debug_name = "CpuLz4",
     .bomb_prefix = "lz4",
+    .eof_message = "LZ4 input ends inside a frame",
     .init = lz4_init,
     .destroy = lz4_destroy,
     .bound = lz4_bound,

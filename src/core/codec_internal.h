@@ -49,6 +49,9 @@ struct s4c_codec_ops {
     /* Prefix of S4's bomb message ("zstd", "gzip", "zstd-dict"); NULL means
      * the kind does not run the bomb/short-output checks (passthrough, GPU). */
     const char *bomb_prefix;
+    /* The decoder's text when the input ends inside a frame ("incomplete
+     * frame" for zstd, "unexpected end of file" for gzip). */
+    const char *eof_message;
 
     /* Validates/clamps options and sets c->level; allocates c->impl. */
     s4c_status (*init)(s4c_codec *c, const s4c_codec_options *o, s4c_error_detail *d);

@@ -274,6 +274,14 @@ static s4c_status measure_output(s4c_codec *c, const uint8_t *src, size_t n, uin
         }
         if (out.pos == 0 && (hint == 0 || in.pos == in.size)) break;
     }
+    /* Below the cap the stream must still end cleanly: S4's reader reports a
+     * truncated stream as the decoder's end-of-file error, not as a bomb. */
+    if (st == S4C_OK && !*more) {
+        s4c_status eof = c->ops->decoder_finish(impl);
+        if (eof != S4C_OK)
+            st = s4c_fail(d, eof, "%s", c->ops->eof_message ? c->ops->eof_message
+                                                            : s4c_strerror(eof));
+    }
     c->ops->decoder_free(impl);
     s4c_free(scratch);
     *produced = total;

@@ -120,7 +120,38 @@ static void test_passthrough(void) {
     s4c_codec_free(NULL);
 }
 
+/*
+ * Regression: a stream that yields more than original_size but ends (truncated)
+ * before original_size + 1024 is S4's end-of-file error, not a bomb: S4's reader
+ * hits the end of input before the cap.
+ */
+static void test_truncated_over_original_is_eof_not_bomb(void) {
+    static const struct { uint32_t kind; const char *text; } cases[] = {
+        {S4C_KIND_CPU_GZIP, "io error: unexpected end of file"},
+        {S4C_KIND_CPU_ZSTD, "io error: incomplete frame"},
+        {S4C_KIND_CPU_LZ4, "io error: LZ4 input ends inside a frame"},
+    };
+    unsigned char src[200], payload[512], back[4096];
+    check_fill(src, sizeof src, 3, 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        s4c_codec *c = NULL;
+        s4c_error_detail d;
+        s4c_manifest m;
+        CHECK_OK(s4c_codec_create(cases[i].kind, NULL, &c, &d));
+        CHECK_OK(s4c_compress(c, src, sizeof src, payload, sizeof payload, &m, &d));
+        m.compressed_size -= 3; /* drop the last three bytes */
+        m.original_size = 100;
+        size_t w = 0;
+        CHECK_STATUS(s4c_decompress(c, &m, payload, (size_t)m.compressed_size, back, sizeof back,
+                                    &w, &d),
+                     S4C_ERROR_TRUNCATED_INPUT);
+        CHECK(strcmp(d.message, cases[i].text) == 0);
+        s4c_codec_free(c);
+    }
+}
+
 int main(void) {
+    test_truncated_over_original_is_eof_not_bomb();
     test_status();
     test_kinds();
     test_crc32c();
