@@ -1049,56 +1049,7 @@ static void test_out_of_memory(void) {
 
 /* -------------------------------------------------------------- differential */
 
-static char tmpdir[64];
-
-static const char *tpath(const char *name) {
-    static char buf[4][128];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-    return buf[k];
-}
-
-static void write_file(const char *path, const void *p, size_t n) {
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL);
-    if (!f) return;
-    CHECK_EQ_U64(fwrite(p, 1, n, f), n);
-    fclose(f);
-}
-
-static unsigned char *read_file(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    *n = 0;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *p = malloc(len > 0 ? (size_t)len : 1);
-    *n = fread(p, 1, (size_t)len, f);
-    fclose(f);
-    return p;
-}
-
-static int run(const char *fmt, ...) {
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int rc = system(cmd);
-    if (rc != 0) fprintf(stderr, "  command failed (%d): %s\n", rc, cmd);
-    return rc;
-}
-
-static void check_file_equals(const char *path, const void *want, size_t n) {
-    size_t got = 0;
-    unsigned char *p = read_file(path, &got);
-    CHECK(p != NULL);
-    CHECK_EQ_U64(got, n);
-    CHECK(p && got == n && (n == 0 || memcmp(p, want, n) == 0));
-    free(p);
-}
+#include "test_files.h"
 
 /* We decode a file: one-shot (first member) and streaming (every member). */
 static void check_we_decode(const char *path, const unsigned char *first, size_t first_n,

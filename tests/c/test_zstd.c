@@ -1217,57 +1217,7 @@ static void test_regression_oversized_block_is_corruption(void) {
 
 /* ------------------------------------------------ differential: the zstd CLI */
 
-static char tmpdir[64];
-
-/* Paths inside tmpdir; 8 rotating buffers, enough for one command line. */
-static const char *tpath(const char *name) {
-    static char buf[8][128];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-    return buf[i];
-}
-
-static void write_file(const char *path, const void *p, size_t n) {
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL);
-    if (!f) return;
-    CHECK_EQ_U64(fwrite(p, 1, n, f), n);
-    fclose(f);
-}
-
-static unsigned char *read_file(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    *n = 0;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *p = malloc(len > 0 ? (size_t)len : 1);
-    *n = fread(p, 1, (size_t)len, f);
-    fclose(f);
-    return p;
-}
-
-static int run(const char *fmt, ...) {
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int rc = system(cmd);
-    if (rc != 0) fprintf(stderr, "  command failed (%d): %s\n", rc, cmd);
-    return rc;
-}
-
-static void check_file_equals(const char *path, const void *want, size_t n) {
-    size_t got = 0;
-    unsigned char *p = read_file(path, &got);
-    CHECK(p != NULL);
-    CHECK_EQ_U64(got, n);
-    CHECK(p && got == n && (n == 0 || memcmp(p, want, n) == 0));
-    free(p);
-}
+#include "test_files.h"
 
 /* Decodes a file's frames with us, one-shot and streaming (several feeds). */
 static void check_we_decode(uint32_t kind, const void *dict, size_t dsz, const char *path,
