@@ -87,6 +87,7 @@ typedef enum s4c_error_class {
     X(S4C_ERROR_FAILED_STATE, 21, S4C_CLASS_USAGE,                                            \
       "object failed earlier and must be reset")                                              \
     X(S4C_ERROR_TRAILING_DATA, 22, S4C_CLASS_IO, "trailing bytes after the last frame")        \
+    X(S4C_ERROR_DICTIONARY_TRAINING, 23, S4C_CLASS_IO, "dictionary training failed")           \
     X(S4C_ERROR_FRAME_TOO_SHORT, 100, S4C_CLASS_FRAME, "frame too short")                     \
     X(S4C_ERROR_FRAME_BAD_MAGIC, 101, S4C_CLASS_FRAME, "bad frame magic")                     \
     X(S4C_ERROR_FRAME_UNKNOWN_CODEC, 102, S4C_CLASS_FRAME, "unknown codec id in frame header") \

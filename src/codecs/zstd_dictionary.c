@@ -21,10 +21,18 @@ s4c_status s4c_train_dictionary(const void *samples, const size_t *sample_sizes,
         return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT, "invalid argument to s4c_train_dictionary");
     size_t r =
         ZDICT_trainFromBuffer(dict, dict_capacity, samples, sample_sizes, (unsigned)n_samples);
-    if (ZDICT_isError(r))
-        return s4c_fail(d, S4C_ERROR_BACKEND, "zstd dictionary training failed: %s",
-                        ZDICT_getErrorName(r));
-    if (r == 0) return s4c_fail(d, S4C_ERROR_BACKEND, "zstd dictionary training produced 0 bytes");
+    /* S4 (§2.2): a ZDICT error is Io, an empty result is Backend. */
+    if (ZDICT_isError(r)) {
+        s4c_fail(d, S4C_ERROR_DICTIONARY_TRAINING, "io error: %s", ZDICT_getErrorName(r));
+        if (d) d->cause_offset = strlen("io error: ");
+        return S4C_ERROR_DICTIONARY_TRAINING;
+    }
+    if (r == 0) {
+        s4c_fail(d, S4C_ERROR_BACKEND,
+                 "compression backend error: zstd dictionary training produced 0 bytes");
+        if (d) d->cause_offset = strlen("compression backend error: ");
+        return S4C_ERROR_BACKEND;
+    }
     *dict_size_ret = r;
     return S4C_OK;
 }

@@ -1045,15 +1045,19 @@ static void test_training_errors(void) {
     size_t sizes[10], dn = 77;
     s4c_error_detail d;
     make_samples(buf, sizes, 3, 1);
+    /* S4 §2.2: a ZDICT error is an Io error with ZDICT's text. */
     CHECK_STATUS(s4c_train_dictionary(buf, sizes, 3, dict, sizeof dict, &dn, &d),
-                 S4C_ERROR_BACKEND);
+                 S4C_ERROR_DICTIONARY_TRAINING);
     CHECK_EQ_U64(dn, 0);
-    CHECK(strncmp(d.message, "zstd dictionary training failed: ", 33) == 0);
+    CHECK(s4c_status_class(d.status) == S4C_CLASS_IO);
+    CHECK(strncmp(d.message, "io error: ", 10) == 0);
+    CHECK_EQ_U64(d.cause_offset, 10);
     printf("training with 3 samples: %s\n", d.message);
     CHECK_STATUS(s4c_train_dictionary(buf, sizes, 0, dict, sizeof dict, &dn, &d),
-                 S4C_ERROR_BACKEND);
+                 S4C_ERROR_DICTIONARY_TRAINING);
     make_samples(buf, sizes, 10, 1);
-    CHECK_STATUS(s4c_train_dictionary(buf, sizes, 10, dict, 100, &dn, &d), S4C_ERROR_BACKEND);
+    CHECK_STATUS(s4c_train_dictionary(buf, sizes, 10, dict, 100, &dn, &d),
+                 S4C_ERROR_DICTIONARY_TRAINING);
     CHECK_STATUS(s4c_train_dictionary(buf, sizes, 10, NULL, sizeof dict, &dn, &d),
                  S4C_ERROR_INVALID_ARGUMENT);
     CHECK_STATUS(s4c_train_dictionary(NULL, sizes, 10, dict, sizeof dict, &dn, &d),
@@ -1061,7 +1065,7 @@ static void test_training_errors(void) {
     CHECK_STATUS(s4c_train_dictionary(buf, sizes, 10, dict, sizeof dict, NULL, &d),
                  S4C_ERROR_INVALID_ARGUMENT);
     CHECK_STATUS(s4c_train_dictionary(buf, sizes, 3, dict, sizeof dict, &dn, NULL),
-                 S4C_ERROR_BACKEND);
+                 S4C_ERROR_DICTIONARY_TRAINING);
 }
 
 /*

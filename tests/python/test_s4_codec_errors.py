@@ -254,6 +254,7 @@ STATUS_EXCEPTIONS = [
     (20, "S4C_ERROR_STAGE", ValueError),
     (21, "S4C_ERROR_FAILED_STATE", ValueError),
     (22, "S4C_ERROR_TRAILING_DATA", s4_codec.S4IoError),
+    (23, "S4C_ERROR_DICTIONARY_TRAINING", s4_codec.S4IoError),
 ]
 
 
