@@ -7,6 +7,7 @@
  * (pipes, "-" for stdin) are read into memory.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "cli.h"
 #include "file_io.h"
+#include "options.h"
 #include "progress.h"
 #include "s4_common.h"
 
@@ -138,4 +140,30 @@ void s4_json_string(FILE *out, const char *s, size_t n) {
             fputc(c, out);
     }
     fputc('"', out);
+}
+
+int s4_parse_json_operand(int argc, char **argv, const char *help_text, const char *what,
+                          int *json, const char **path) {
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    *json = 0;
+    cli_options_begin();
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (c == 'j')
+            *json = 1;
+        else if (c == 'h') {
+            fputs(help_text, stdout);
+            return CLI_EXIT_OK;
+        } else
+            return cli_option_error(argv[0], c, argv);
+    }
+    if (argc - optind != 1) {
+        cli_error(CLI_EXIT_USAGE, "%s: exactly one %s expected (got %d operands)", argv[0], what,
+                  argc - optind);
+        fprintf(stderr, "Try '%s %s --help'.\n", CLI_PROGRAM, argv[0]);
+        return CLI_EXIT_USAGE;
+    }
+    *path = argv[optind];
+    return -1;
 }

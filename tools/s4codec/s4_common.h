@@ -36,6 +36,14 @@ int s4_error(int code, const char *cause, const char *context_fmt, ...)
  */
 int s4_refuse_unreadable_body(const char *path, const s4_file *f);
 
+/*
+ * Parses the command line shared by `inspect` and `index`: `[--json] OPERAND`.
+ * Returns -1 with *json and *path set, or an exit code (help printed: 0;
+ * usage error reported: CLI_EXIT_USAGE). `what` names the operand ("BODY").
+ */
+int s4_parse_json_operand(int argc, char **argv, const char *help_text, const char *what,
+                          int *json, const char **path);
+
 /* Writes `s` (length `n`) as a JSON string with quotes, escaping " \ and control bytes. */
 void s4_json_string(FILE *out, const char *s, size_t n);
 

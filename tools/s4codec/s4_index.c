@@ -5,7 +5,6 @@
  * field per line, then a table) or as JSON.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,26 +110,10 @@ static void print_json(const s4c_index *ix) {
 }
 
 int cli_s4_index_main(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    cli_options_begin();
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c == 'j')
-            json = 1;
-        else if (c == 'h') {
-            fputs(help_text, stdout);
-            return CLI_EXIT_OK;
-        } else
-            return cli_option_error(argv[0], c, argv);
-    }
-    if (argc - optind != 1) {
-        cli_error(CLI_EXIT_USAGE, "%s: exactly one SIDECAR expected (got %d operands)", argv[0],
-                  argc - optind);
-        fprintf(stderr, "Try '%s %s --help'.\n", CLI_PROGRAM, argv[0]);
-        return CLI_EXIT_USAGE;
-    }
-    const char *path = argv[optind];
+    int json = 0;
+    const char *path = NULL;
+    int parsed = s4_parse_json_operand(argc, argv, help_text, "SIDECAR", &json, &path);
+    if (parsed >= 0) return parsed;
     s4_file f;
     int rc = s4_file_load(path, &f);
     if (rc) return rc;

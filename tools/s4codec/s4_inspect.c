@@ -6,7 +6,6 @@
  * size minus every frame's 28 + compressed_size, saturating at 0.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,26 +63,10 @@ static void print_json(const frame_row *rows, size_t n, uint64_t orig, uint64_t 
 }
 
 int cli_s4_inspect_main(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    cli_options_begin();
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c == 'j')
-            json = 1;
-        else if (c == 'h') {
-            fputs(help_text, stdout);
-            return CLI_EXIT_OK;
-        } else
-            return cli_option_error(argv[0], c, argv);
-    }
-    if (argc - optind != 1) {
-        cli_error(CLI_EXIT_USAGE, "%s: exactly one BODY expected (got %d operands)", argv[0],
-                  argc - optind);
-        fprintf(stderr, "Try '%s %s --help'.\n", CLI_PROGRAM, argv[0]);
-        return CLI_EXIT_USAGE;
-    }
-    const char *path = argv[optind];
+    int json = 0;
+    const char *path = NULL;
+    int parsed = s4_parse_json_operand(argc, argv, help_text, "BODY", &json, &path);
+    if (parsed >= 0) return parsed;
     s4_file body;
     int rc = s4_file_load(path, &body);
     if (rc) return rc;
