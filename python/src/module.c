@@ -16,6 +16,7 @@ typedef int (*exec_step)(PyObject *module);
 static const exec_step exec_steps[] = {
     s4py_exec_errors, s4py_exec_codec_object,        s4py_exec_codec_classes,
     s4py_exec_crc32c, s4py_exec_dictionary_training, s4py_exec_build_info,
+    s4py_exec_lz4framed,
 };
 
 static int module_exec(PyObject *module) {
