@@ -1,7 +1,7 @@
 """Type stubs for s4_codec (drop-in for S4's s4_codec 1.5.2, on libs4codec)."""
 
 import sys
-from typing import Final, Iterable, Tuple, final
+from typing import Dict, Final, Iterable, List, Optional, Tuple, TypedDict, final
 
 if sys.version_info >= (3, 12):
     from collections.abc import Buffer as _BytesLike
@@ -34,8 +34,14 @@ __all__ = [
     "S4SizeMismatchError",
     "S4UnregisteredCodecError",
     "__version__",
+    "bind_index",
     "crc32c",
+    "decode_index",
+    "encode_s4_object",
+    "frame_iter",
     "gpu_available",
+    "pick_chunk_size",
+    "read_frame",
     "s4codec_version",
     "train_dictionary",
 ]
@@ -100,6 +106,52 @@ class CpuLz4(_Codec):
 def crc32c(data: _BytesLike, value: int = 0) -> int: ...
 def gpu_available() -> bool: ...
 def train_dictionary(samples: Iterable[_BytesLike], size: int) -> bytes: ...
+
+# S4 container functions (s4-compat.md §3-4, §7.2).
+
+_FrameHeader = TypedDict(
+    "_FrameHeader", {"codec": str, "original_size": int, "compressed_size": int, "crc32c": int}
+)
+_IndexEntry = TypedDict(
+    "_IndexEntry",
+    {"original_offset": int, "original_size": int, "compressed_offset": int, "compressed_size": int},
+)
+_SseBinding = TypedDict(
+    "_SseBinding",
+    {
+        "enc_chunk_size": int,
+        "enc_chunk_count": int,
+        "enc_key_id": int,
+        "enc_salt": bytes,
+        "enc_plaintext_len": int,
+        "enc_header_bytes": int,
+    },
+)
+_SidecarIndex = TypedDict(
+    "_SidecarIndex",
+    {
+        "total_padded_size": int,
+        "total_original_size": int,
+        "source_etag": Optional[str],
+        "source_compressed_size": Optional[int],
+        "entries": List[_IndexEntry],
+        "sse": Optional[_SseBinding],
+    },
+)
+_EncodedObject = TypedDict(
+    "_EncodedObject", {"body": bytes, "sidecar": Optional[bytes], "metadata": Dict[str, str]}
+)
+
+def read_frame(data: _BytesLike) -> Tuple[_FrameHeader, bytes, bytes]: ...
+def frame_iter(data: _BytesLike) -> List[Tuple[_FrameHeader, bytes]]: ...
+def decode_index(data: _BytesLike) -> _SidecarIndex: ...
+def encode_s4_object(
+    data: _BytesLike, codec: str = "cpu-zstd", level: int = 3, threads: int = 0
+) -> _EncodedObject: ...
+def bind_index(
+    sidecar: _BytesLike, source_compressed_size: int, source_etag: Optional[str] = None
+) -> bytes: ...
+def pick_chunk_size(content_length: int) -> int: ...
 
 class S4Error(ValueError):
     status: str

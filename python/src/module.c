@@ -17,6 +17,7 @@ static const exec_step exec_steps[] = {
     s4py_exec_errors, s4py_exec_codec_object,        s4py_exec_codec_classes,
     s4py_exec_crc32c, s4py_exec_dictionary_training, s4py_exec_build_info,
     s4py_exec_lz4framed,
+    s4py_exec_container,
 };
 
 static int module_exec(PyObject *module) {

@@ -62,6 +62,7 @@ int s4py_exec_crc32c(PyObject *module);
 int s4py_exec_dictionary_training(PyObject *module);
 int s4py_exec_build_info(PyObject *module);
 int s4py_exec_lz4framed(PyObject *module); /* lz4framed.c: the _lz4framed submodule */
+int s4py_exec_container(PyObject *module);
 
 /* ---------------------------------------------------------------- errors.c */
 /* Raises the exception S4's Python binding raises for `detail` (its status
