@@ -62,8 +62,8 @@ def main(argv=None):
             print('Decompression error: input truncated', file=sys.stderr)
             return EXIT_LZ4
         except Lz4FramedError as ex:
-            print('%s error: %s (%d)' % (action.capitalize()[:-1] + 'ion', ex.args[0], ex.args[1]),
-                  file=sys.stderr)
+            what = 'Compression' if action == 'compress' else 'Decompression'
+            print('%s error: %s (%s)' % (what, ex.args[0], ex.args[1]), file=sys.stderr)
             return EXIT_LZ4
         except (IOError, OSError) as ex:
             print('I/O failure: %s' % ex, file=sys.stderr)

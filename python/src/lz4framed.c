@@ -566,25 +566,25 @@ done:
 
 static PyMethodDef lzf_methods[] = {
     {"compress", (PyCFunction)(void (*)(void))compress, METH_VARARGS | METH_KEYWORDS,
-     "compress(b, block_size_id=0, block_mode_linked=True, checksum=False, level=0, "
-     "block_checksum=False) -> bytes: one LZ4 frame with the content size."},
+     "compress($module, /, b, block_size_id=0, block_mode_linked=True, checksum=False, level=0, "
+     "block_checksum=False)\n--\n\nOne LZ4 frame of b, with the content size in its header."},
     {"decompress", (PyCFunction)(void (*)(void))decompress, METH_VARARGS | METH_KEYWORDS,
-     "decompress(b, buffer_size=1024) -> bytes: the first frame of b."},
+     "decompress($module, /, b, buffer_size=1024)\n--\n\nThe content of the first frame of b."},
     {"get_block_size", get_block_size, METH_VARARGS,
-     "get_block_size(id=0) -> int: bytes of a block size id."},
+     "get_block_size($module, id=0, /)\n--\n\nBytes of a block size id."},
     {"create_compression_context", create_compression_context, METH_NOARGS,
-     "create_compression_context() -> capsule"},
+     "create_compression_context($module, /)\n--\n\nA new compression context (capsule)."},
     {"compress_begin", (PyCFunction)(void (*)(void))compress_begin, METH_VARARGS | METH_KEYWORDS,
-     "compress_begin(ctx, block_size_id=0, block_mode_linked=True, checksum=False, "
-     "autoflush=False, level=0, block_checksum=False) -> bytes: the frame header."},
-    {"compress_update", compress_update, METH_VARARGS, "compress_update(ctx, b) -> bytes"},
-    {"compress_end", compress_end, METH_VARARGS, "compress_end(ctx) -> bytes: end mark."},
+     "compress_begin($module, /, ctx, block_size_id=0, block_mode_linked=True, checksum=False, "
+     "autoflush=False, level=0, block_checksum=False)\n--\n\nStarts a frame: its 7-byte header."},
+    {"compress_update", compress_update, METH_VARARGS, "compress_update($module, ctx, b, /)\n--\n\nCompressed bytes of b (may be empty)."},
+    {"compress_end", compress_end, METH_VARARGS, "compress_end($module, ctx, /)\n--\n\nFlushes; the end mark (and content checksum)."},
     {"create_decompression_context", create_decompression_context, METH_NOARGS,
-     "create_decompression_context() -> capsule"},
-    {"get_frame_info", get_frame_info, METH_VARARGS, "get_frame_info(ctx) -> dict"},
+     "create_decompression_context($module, /)\n--\n\nA new decompression context (capsule)."},
+    {"get_frame_info", get_frame_info, METH_VARARGS, "get_frame_info($module, ctx, /)\n--\n\nThe frame header's values and the input hint."},
     {"decompress_update", (PyCFunction)(void (*)(void))decompress_update,
      METH_VARARGS | METH_KEYWORDS,
-     "decompress_update(ctx, b, chunk_len=65536) -> list: chunks, then the input hint."},
+     "decompress_update($module, /, ctx, b, chunk_len=65536)\n--\n\nDecoded chunks, then the next-input hint."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -328,3 +328,27 @@ def test_interop_python_lz4_streaming():
     ours = c.update(RAND) + c.update(DATA) + c.end()
     dec = lz4.frame.LZ4FrameDecompressor()
     assert dec.decompress(ours) == RAND + DATA and dec.eof
+
+
+# ---------------------------------------------------------------- stubs, signatures
+
+def test_stubs_shipped_and_stubtest(tmp_path):
+    import subprocess
+    import sys
+    pkg = os.path.dirname(L.__file__)
+    assert os.path.isfile(os.path.join(pkg, "__init__.pyi"))
+    assert os.path.isfile(os.path.join(pkg, "py.typed"))
+    pytest.importorskip("mypy.stubtest")
+    r = subprocess.run([sys.executable, "-m", "mypy.stubtest", "lz4framed", "--mypy-config-file",
+                        os.devnull], cwd=tmp_path, capture_output=True, text=True,
+                       env={**os.environ, "MYPY_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_signatures():
+    import inspect
+    assert str(inspect.signature(L.compress)) == (
+        "(b, block_size_id=0, block_mode_linked=True, checksum=False, level=0, "
+        "block_checksum=False)")
+    assert str(inspect.signature(L.get_block_size)) == "(id=0, /)"
+    assert str(inspect.signature(L.decompress_update)) == "(ctx, b, chunk_len=65536)"
