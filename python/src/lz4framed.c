@@ -317,11 +317,11 @@ static PyObject *decompress(PyObject *self, PyObject *args, PyObject *kw) {
     const s4c_lz4_frame_info *fi = s4c_lz4d_frame_info(&d);
     size_t cap = (size_t)buffer_size;
     if (fi && fi->has_content_size) {
-        if (fi->content_size > (uint64_t)PY_SSIZE_T_MAX) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        cap = fi->content_size ? (size_t)fi->content_size : 1;
+        /* Pre-size to the declared size, but no further than the rest of the input could
+         * decode to (LZ4 expands at most ~255x): a forged size costs no huge allocation. */
+        uint64_t most = (uint64_t)(in.size - in.pos) * 256 + 65536;
+        uint64_t want = fi->content_size < most ? fi->content_size : most;
+        cap = want ? (size_t)want : 1;
     } else if (in.size - in.pos > cap) {
         cap = in.size - in.pos;
     }

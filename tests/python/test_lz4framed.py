@@ -4,7 +4,9 @@ exceptions, one-shot and context functions, Compressor/Decompressor, python-lz4 
 import io
 import os
 import random
+import shutil
 import struct
+import subprocess
 
 import lz4.frame
 import pytest
@@ -352,3 +354,26 @@ def test_signatures():
         "block_checksum=False)")
     assert str(inspect.signature(L.get_block_size)) == "(id=0, /)"
     assert str(inspect.signature(L.decompress_update)) == "(ctx, b, chunk_len=65536)"
+
+
+def test_forged_content_size_does_not_allocate_it():
+    data = b"abc" * 100
+    header = lz4.frame.LZ4FrameCompressor().begin(source_size=1 << 50)
+    c2 = lz4.frame.LZ4FrameCompressor()
+    body = c2.begin()[7:] + c2.compress(data) + c2.flush()
+    with pytest.raises(L.Lz4FramedError) as ei:
+        L.decompress(header + body)  # would need 1 PiB if pre-sized to the header's claim
+    assert ei.value.args == ("ERROR_frameSize_wrong", 14)
+    with pytest.raises(ValueError, match="frame incomplete"):
+        L.decompress(header + body[:-8])
+
+
+@pytest.mark.skipif(shutil.which("lz4") is None, reason="needs the lz4 CLI")
+def test_interop_lz4_cli():
+    ours = L.compress(DATA, checksum=True, block_checksum=True)
+    r = subprocess.run(["lz4", "-d", "-c"], input=ours, capture_output=True, check=True)
+    assert r.stdout == DATA
+    for opts in ([], ["-BD"], ["-B7", "--content-size"], ["--no-frame-crc", "-BX"]):
+        r = subprocess.run(["lz4", "-c", *opts], input=RAND + DATA, capture_output=True, check=True)
+        assert L.decompress(r.stdout) == RAND + DATA
+        assert b"".join(L.Decompressor(io.BytesIO(r.stdout))) == RAND + DATA
