@@ -2,7 +2,12 @@
 decode_index, encode_s4_object, bind_index, pick_chunk_size; golden bytes, key orders, every
 frame and index error with its message, frame counts at the chunk-size edges."""
 
+import os
+import re
+import shutil
 import struct
+import subprocess
+import sys
 
 import pytest
 
@@ -527,3 +532,62 @@ def test_container_functions_do_not_leak():
     grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
     assert grown < 64 * 1024, "Python allocations grew by %d bytes" % grown
     assert [sys.getrefcount(o) for o in (body, sidecar)] == refs_before
+
+
+# ---------------------------------------------------------------- valgrind
+
+VALGRIND_SCRIPT = """
+import struct
+import s4_codec
+data = bytes(range(256)) * 40 + b"tail" * 3000
+for threads in (1, 2):
+    r = s4_codec.encode_s4_object(bytearray(data * 120), threads=threads)
+    assert r["sidecar"] is None
+r = s4_codec.encode_s4_object(data, codec="passthrough")
+body = s4_codec.encode_s4_object(data)["body"]
+hdr, payload, rest = s4_codec.read_frame(memoryview(body))
+frames = s4_codec.frame_iter(body + b"S4P1" + struct.pack("<Q", 3) + bytes(3) + body)
+assert len(frames) == 2
+side = (b"S4IX" + struct.pack("<IQQQ", 2, 2, 180, 200) + struct.pack("<QI", 0, 0)
+        + struct.pack("<QQQQ", 0, 100, 0, 60) + struct.pack("<QQQQ", 100, 80, 60, 50))
+d = s4_codec.decode_index(side)
+b = s4_codec.bind_index(side, 200, '"etag"')
+assert s4_codec.decode_index(b)["source_etag"] == '"etag"'
+s4_codec.pick_chunk_size(5)
+for bad in (lambda: s4_codec.read_frame(body[:-1]), lambda: s4_codec.read_frame(b"abc"),
+            lambda: s4_codec.frame_iter(body + b"S4"), lambda: s4_codec.decode_index(side[:-1]),
+            lambda: s4_codec.decode_index(side[:40]), lambda: s4_codec.bind_index(side[:33], 1),
+            lambda: s4_codec.bind_index(side, 1, "e" * 5000),
+            lambda: s4_codec.encode_s4_object(b"x", codec="cpu-gzip")):
+    try:
+        bad()
+    except (ValueError, NotImplementedError):
+        pass
+print("done")
+"""
+
+_OURS = re.compile(
+    r"\b(s4c_|s4py_|_s4codec|container\.c|py_(read_frame|frame_iter|decode_index|encode_s4_object|"
+    r"bind_index|pick_chunk_size))"
+)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_container_functions_under_valgrind(tmp_path):
+    # As test_s4_codec_valgrind.py: only reports whose stack passes through our code count.
+    script = tmp_path / "run.py"
+    script.write_text(VALGRIND_SCRIPT)
+    r = subprocess.run(
+        ["valgrind", "--leak-check=full", "--show-leak-kinds=definite", "--num-callers=40",
+         sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONMALLOC": "malloc"},
+        timeout=300,
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "done", r.stdout + r.stderr[-4000:]
+    reports = re.split(r"^==\d+== ?\n", r.stderr, flags=re.M)
+    ours = [rep for rep in reports if _OURS.search(rep) and re.search(
+        r"Invalid|uninitialised|Conditional jump|definitely lost|Mismatched|overlap", rep)]
+    assert not ours, "\n".join(ours)[:8000]
