@@ -87,8 +87,7 @@ static PyObject *raise_code(PyObject *self, int code) {
 
 /* An LZ4F function's error result. */
 static PyObject *raise_lz4f(PyObject *self, size_t result) {
-    if (LZ4F_isError(result) && -(ptrdiff_t)result == E_allocation_failed)
-        return PyErr_NoMemory();
+    if (LZ4F_isError(result) && -(ptrdiff_t)result == E_allocation_failed) return PyErr_NoMemory();
     return raise_code(self, (int)-(ptrdiff_t)result);
 }
 
@@ -228,8 +227,10 @@ static int set_prefs(LZ4F_preferences_t *p, int block_id, int linked, int checks
     memset(p, 0, sizeof *p);
     p->frameInfo.blockSizeID = (LZ4F_blockSizeID_t)block_id;
     p->frameInfo.blockMode = linked ? LZ4F_blockLinked : LZ4F_blockIndependent;
-    p->frameInfo.contentChecksumFlag = checksum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
-    p->frameInfo.blockChecksumFlag = block_checksum ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
+    p->frameInfo.contentChecksumFlag =
+        checksum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+    p->frameInfo.blockChecksumFlag =
+        block_checksum ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
     p->autoFlush = autoflush ? 1u : 0u;
     p->compressionLevel = level;
     return 0;
@@ -238,8 +239,8 @@ static int set_prefs(LZ4F_preferences_t *p, int block_id, int linked, int checks
 /* ---------------------------------------------------------------- one-shot */
 
 static PyObject *compress(PyObject *self, PyObject *args, PyObject *kw) {
-    static char *names[] = {"b", "block_size_id", "block_mode_linked", "checksum", "level",
-                            "block_checksum", NULL};
+    static char *names[] = {
+        "b", "block_size_id", "block_mode_linked", "checksum", "level", "block_checksum", NULL};
     Py_buffer b;
     int block_id = 0, linked = 1, checksum = 0, level = 0, block_checksum = 0;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|ippip:compress", names, &b, &block_id, &linked,
@@ -257,8 +258,8 @@ static PyObject *compress(PyObject *self, PyObject *args, PyObject *kw) {
     if (!(out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)bound))) goto done;
     size_t r;
     if (b.len >= S4PY_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS r = LZ4F_compressFrame(PyBytes_AS_STRING(out), bound, b.buf,
-                                                      (size_t)b.len, &prefs);
+        Py_BEGIN_ALLOW_THREADS r =
+            LZ4F_compressFrame(PyBytes_AS_STRING(out), bound, b.buf, (size_t)b.len, &prefs);
         Py_END_ALLOW_THREADS
     } else {
         r = LZ4F_compressFrame(PyBytes_AS_STRING(out), bound, b.buf, (size_t)b.len, &prefs);
@@ -373,8 +374,8 @@ static PyObject *get_block_size(PyObject *self, PyObject *args) {
 /* ---------------------------------------------------------------- compression context */
 
 static PyObject *compress_begin(PyObject *self, PyObject *args, PyObject *kw) {
-    static char *names[] = {"ctx",   "block_size_id", "block_mode_linked", "checksum", "autoflush",
-                            "level", "block_checksum", NULL};
+    static char *names[] = {"ctx",       "block_size_id", "block_mode_linked", "checksum",
+                            "autoflush", "level",         "block_checksum",    NULL};
     PyObject *cap;
     int block_id = 0, linked = 1, checksum = 0, autoflush = 0, level = 0, block_checksum = 0;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|ipppip:compress_begin", names, &cap, &block_id,
@@ -577,14 +578,18 @@ static PyMethodDef lzf_methods[] = {
     {"compress_begin", (PyCFunction)(void (*)(void))compress_begin, METH_VARARGS | METH_KEYWORDS,
      "compress_begin($module, /, ctx, block_size_id=0, block_mode_linked=True, checksum=False, "
      "autoflush=False, level=0, block_checksum=False)\n--\n\nStarts a frame: its 7-byte header."},
-    {"compress_update", compress_update, METH_VARARGS, "compress_update($module, ctx, b, /)\n--\n\nCompressed bytes of b (may be empty)."},
-    {"compress_end", compress_end, METH_VARARGS, "compress_end($module, ctx, /)\n--\n\nFlushes; the end mark (and content checksum)."},
+    {"compress_update", compress_update, METH_VARARGS,
+     "compress_update($module, ctx, b, /)\n--\n\nCompressed bytes of b (may be empty)."},
+    {"compress_end", compress_end, METH_VARARGS,
+     "compress_end($module, ctx, /)\n--\n\nFlushes; the end mark (and content checksum)."},
     {"create_decompression_context", create_decompression_context, METH_NOARGS,
      "create_decompression_context($module, /)\n--\n\nA new decompression context (capsule)."},
-    {"get_frame_info", get_frame_info, METH_VARARGS, "get_frame_info($module, ctx, /)\n--\n\nThe frame header's values and the input hint."},
+    {"get_frame_info", get_frame_info, METH_VARARGS,
+     "get_frame_info($module, ctx, /)\n--\n\nThe frame header's values and the input hint."},
     {"decompress_update", (PyCFunction)(void (*)(void))decompress_update,
      METH_VARARGS | METH_KEYWORDS,
-     "decompress_update($module, /, ctx, b, chunk_len=65536)\n--\n\nDecoded chunks, then the next-input hint."},
+     "decompress_update($module, /, ctx, b, chunk_len=65536)\n--\n\nDecoded chunks, then the "
+     "next-input hint."},
     {NULL, NULL, 0, NULL},
 };
 
