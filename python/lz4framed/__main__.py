@@ -25,7 +25,10 @@ def _compress(fin, fout):
     read = fin.read
     size = get_block_size()
     while True:
-        data = read(size)
+        try:
+            data = read(size)
+        except EOFError:
+            break
         if not data:
             break
         compressor.update(data)

@@ -620,10 +620,20 @@ static struct PyModuleDef lzf_def = {
     .m_free = lzf_free,
 };
 
+/* PyModule_AddObjectRef is 3.10+; this builds on 3.9 too. */
+static int add_ref(PyObject *m, const char *name, PyObject *o) {
+    Py_INCREF(o);
+    if (PyModule_AddObject(m, name, o) < 0) {
+        Py_DECREF(o);
+        return -1;
+    }
+    return 0;
+}
+
 static int add_exception(PyObject *sub, const char *name, const char *doc, PyObject **slot) {
     *slot = PyErr_NewExceptionWithDoc(name, doc, NULL, NULL);
     if (!*slot) return -1;
-    return PyModule_AddObjectRef(sub, strrchr(name, '.') + 1, *slot);
+    return add_ref(sub, strrchr(name, '.') + 1, *slot);
 }
 
 int s4py_exec_lz4framed(PyObject *module) {
@@ -658,7 +668,7 @@ int s4py_exec_lz4framed(PyObject *module) {
         add_exception(sub, "lz4framed.Lz4FramedNoDataError",
                       "No (more) input: raised for empty inputs.", &st->Lz4FramedNoDataError) < 0)
         goto fail;
-    if (PyModule_AddObjectRef(module, "_lz4framed", sub) < 0) goto fail;
+    if (add_ref(module, "_lz4framed", sub) < 0) goto fail;
     Py_DECREF(sub);
     return 0;
 fail:
