@@ -518,19 +518,24 @@ def test_container_functions_do_not_leak():
     sidecar = V2_SIDECAR
     refs_before = [sys.getrefcount(o) for o in (body, sidecar)]
     tracemalloc.start()
-    # Warm up under tracing: some one-time allocations (caches of the interpreter and the
-    # allocator's) happen only once tracing is on; a leak grows with the rounds after them.
-    for _ in range(200):
-        _exercise_container(body, sidecar)
-    gc.collect()
-    before = tracemalloc.take_snapshot()
-    for _ in range(500):
-        _exercise_container(body, sidecar)
-    gc.collect()
-    after = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
-    assert grown < 64 * 1024, "Python allocations grew by %d bytes" % grown
+    try:
+        for _ in range(200):  # warm-up: free lists, caches, the interpreter's lazy allocations
+            _exercise_container(body, sidecar)
+        # A leak grows in every window; a one-time allocation of the interpreter (seen once,
+        # about 1 MB, at a varying point) lands in one window only.
+        grown = []
+        gc.collect()
+        before = tracemalloc.take_snapshot()
+        for _ in range(2):
+            for _ in range(300):
+                _exercise_container(body, sidecar)
+            gc.collect()
+            after = tracemalloc.take_snapshot()
+            grown.append(sum(s.size_diff for s in after.compare_to(before, "filename")))
+            before = after
+    finally:
+        tracemalloc.stop()
+    assert min(grown) < 64 * 1024, "Python allocations grew by %s bytes per 300 rounds" % grown
     assert [sys.getrefcount(o) for o in (body, sidecar)] == refs_before
 
 
