@@ -122,7 +122,8 @@ class Compressor(object):
         """Compresses b; writes to fp (returns None) or returns the bytes made so far (may be
         empty). Empty b raises Lz4FramedNoDataError."""
         with self.__lock:
-            out = self.__take_header() + compress_update(self.__ctx, b)
+            body = compress_update(self.__ctx, b)  # first: an error keeps the header pending
+            out = self.__take_header() + body
             if self.__write is None:
                 return out
             self.__write(out)
@@ -131,7 +132,8 @@ class Compressor(object):
     def end(self):
         """Finishes the frame (header too when nothing was compressed)."""
         with self.__lock:
-            out = self.__take_header() + compress_end(self.__ctx)
+            body = compress_end(self.__ctx)
+            out = self.__take_header() + body
             if self.__write is None:
                 return out
             self.__write(out)

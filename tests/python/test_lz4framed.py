@@ -253,6 +253,19 @@ def test_compressor_end_without_update_is_valid():
     assert lz4.frame.decompress(buf.getvalue()) == b""
 
 
+def test_compressor_nodata_loop_terminator_keeps_header():
+    for first in (b"", b"abc"):
+        c = L.Compressor()
+        out = b""
+        for piece in (first, b""):
+            try:
+                out += c.update(piece)
+            except L.Lz4FramedNoDataError:
+                break
+        out += c.end()
+        assert lz4.frame.decompress(out) == first
+
+
 def test_compressor_exit_on_exception_does_not_finish():
     buf = io.BytesIO()
     with pytest.raises(KeyError):
