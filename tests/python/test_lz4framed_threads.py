@@ -85,3 +85,31 @@ def test_separate_contexts_in_parallel():
     for t in threads:
         t.join()
     assert results == [BIG[i::4] for i in range(4)]
+
+
+def _two_threads(fn):
+    """(wall seconds, process CPU seconds) of fn run in two threads at once."""
+    threads = [threading.Thread(target=fn) for _ in range(2)]
+    w, c = time.perf_counter(), time.process_time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def test_two_threads_run_at_once():
+    import hashlib
+    import pytest
+    frame = L.compress(BIG)
+    tries = []
+    for _ in range(3):
+        wall, cpu = _two_threads(lambda: L.decompress(frame))
+        hwall, hcpu = _two_threads(lambda: hashlib.sha256(BIG * 2).digest())
+        tries.append((round(cpu / wall, 2), round(hcpu / hwall, 2)))
+        if cpu / wall > 1.3:  # impossible while one thread holds the GIL
+            return
+        if hcpu / hwall > 1.3:
+            pytest.fail("the GIL-free control ran two threads at once, decompress did not: %s"
+                        % tries)
+    pytest.skip("no idle CPU to show parallelism: (decompress, sha256) CPU/wall %s" % tries)
