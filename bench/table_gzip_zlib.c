@@ -59,6 +59,7 @@ static void measure_headroom(const bench_input *in, size_t size, bench_job *oj, 
     bench_job_init(&l5, &ld5, in->data, size, 0, comp5, cap5, out, size);
     double ti = 0, tl = 0, t5 = 0, tz1 = 0, tz2 = 0;
     int bad = bench_pair(bench_job_decompress, &ij, bench_job_decompress, zj, &ti, &tz1, NULL);
+    if (!bad) bad = bench_job_verify(&ij) != 0;
     if (!bad)
         bad = bench_pair(bench_job_decompress, &lj, bench_job_decompress, zj, &tl, &tz2, NULL);
     if (!bad) bad = bench_pair(bench_job_compress, &l5, NULL, NULL, &t5, NULL, NULL);
