@@ -103,13 +103,19 @@ def test_two_threads_run_at_once():
     import pytest
     frame = L.compress(BIG)
     tries = []
+    def decompress_a_while():
+        for _ in range(8):
+            L.decompress(frame)
+
     for _ in range(3):
-        wall, cpu = _two_threads(lambda: L.decompress(frame))
+        wall, cpu = _two_threads(decompress_a_while)
         hwall, hcpu = _two_threads(lambda: hashlib.sha256(BIG * 2).digest())
         tries.append((round(cpu / wall, 2), round(hcpu / hwall, 2)))
         if cpu / wall > 1.3:  # impossible while one thread holds the GIL
             return
-        if hcpu / hwall > 1.3:
-            pytest.fail("the GIL-free control ran two threads at once, decompress did not: %s"
-                        % tries)
+    # Fail only when the GIL-free control clearly ran two threads at once every
+    # time and decompress clearly never did; on a busy machine, skip with the numbers.
+    if all(h > 1.5 and d < 1.15 for d, h in tries):
+        pytest.fail("the GIL-free control ran two threads at once, decompress did not: %s"
+                    % tries)
     pytest.skip("no idle CPU to show parallelism: (decompress, sha256) CPU/wall %s" % tries)
