@@ -88,6 +88,13 @@ typedef enum s4c_error_class {
       "object failed earlier and must be reset")                                              \
     X(S4C_ERROR_TRAILING_DATA, 22, S4C_CLASS_IO, "trailing bytes after the last frame")        \
     X(S4C_ERROR_DICTIONARY_TRAINING, 23, S4C_CLASS_IO, "dictionary training failed")           \
+    X(S4C_ERROR_NOT_AT_CHECKPOINT, 24, S4C_CLASS_USAGE,                                      \
+      "operation needs the decoder to stand at a checkpoint")                                 \
+    X(S4C_ERROR_STATE_INVALID, 25, S4C_CLASS_IO, "saved decoder state is malformed or corrupt") \
+    X(S4C_ERROR_STATE_VERSION, 26, S4C_CLASS_IO, "saved state has an unsupported version")     \
+    X(S4C_ERROR_STATE_FOREIGN, 27, S4C_CLASS_IO,                                              \
+      "saved state or checkpoint index belongs to another stream")                           \
+    X(S4C_ERROR_CKINDEX_INVALID, 28, S4C_CLASS_IO, "checkpoint index is malformed or corrupt") \
     X(S4C_ERROR_FRAME_TOO_SHORT, 100, S4C_CLASS_FRAME, "frame too short")                     \
     X(S4C_ERROR_FRAME_BAD_MAGIC, 101, S4C_CLASS_FRAME, "bad frame magic")                     \
     X(S4C_ERROR_FRAME_UNKNOWN_CODEC, 102, S4C_CLASS_FRAME, "unknown codec id in frame header") \

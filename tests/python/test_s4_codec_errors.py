@@ -255,6 +255,11 @@ STATUS_EXCEPTIONS = [
     (21, "S4C_ERROR_FAILED_STATE", ValueError),
     (22, "S4C_ERROR_TRAILING_DATA", s4_codec.S4IoError),
     (23, "S4C_ERROR_DICTIONARY_TRAINING", s4_codec.S4IoError),
+    (24, "S4C_ERROR_NOT_AT_CHECKPOINT", ValueError),
+    (25, "S4C_ERROR_STATE_INVALID", s4_codec.S4IoError),
+    (26, "S4C_ERROR_STATE_VERSION", s4_codec.S4IoError),
+    (27, "S4C_ERROR_STATE_FOREIGN", s4_codec.S4IoError),
+    (28, "S4C_ERROR_CKINDEX_INVALID", s4_codec.S4IoError),
 ]
 
 
