@@ -234,6 +234,10 @@ typedef struct s4c_codec_options {
     int zstd_checksum;      /* cpu-zstd(-dict) streaming encoders: end each frame with the
                                XXH64 content checksum, as `zstd` does by default. One-shot
                                S4 payloads never carry it (S4's byte format). */
+    uint64_t zstd_frame_size; /* cpu-zstd streaming encoder: 0 (default) one frame per
+                                 S4C_FLUSH_END; N > 0 writes zstd's seekable format: a new
+                                 frame every N input bytes and a seek table (skippable
+                                 frame) at S4C_FLUSH_END. See docs/codecs/zstd.md. */
 } s4c_codec_options;
 
 S4C_API void s4c_codec_options_init(s4c_codec_options *opts);

@@ -70,6 +70,11 @@ typedef struct s4c_decoder_options {
     size_t dict_size;
     int single_frame;  /* 1: stop after the first frame/member (S4's gzip reader);
                           0 (default): decode concatenated frames/members */
+    /* Resumable decoding (s4codec_resume.h). */
+    uint64_t checkpoint_spacing; /* output bytes between recorded checkpoints;
+                                    0 = S4C_CHECKPOINT_SPACING_DEFAULT (4 MiB), 1 = every one */
+    int stop_at_checkpoint;      /* 1: s4c_decoder_stream returns as soon as it records a
+                                    checkpoint (position.at_checkpoint is then 1) */
 } s4c_decoder_options;
 
 S4C_API void s4c_decoder_options_init(s4c_decoder_options *opts);

@@ -13,6 +13,7 @@
 
 #include "s4codec.h"
 #include "s4codec_stream.h"
+#include "s4codec_resume.h"
 
 #define S4C_INTERNAL __attribute__((visibility("hidden")))
 
@@ -28,6 +29,8 @@
     } while (0)
 
 typedef struct s4c_codec_ops s4c_codec_ops;
+typedef struct s4c_blob_writer s4c_blob_writer; /* src/stream/state_blob.h */
+typedef struct s4c_blob_reader s4c_blob_reader;
 
 struct s4c_codec {
     const s4c_codec_ops *ops;
@@ -83,6 +86,30 @@ struct s4c_codec_ops {
     s4c_status (*decoder_finish)(void *impl);
     s4c_status (*decoder_reset)(void *impl);
     void (*decoder_free)(void *impl);
+
+    /*
+     * Resumable decoding (s4codec_resume.h; generic part in src/stream/resume.c).
+     * NULL where the kind does not support it (S4C_ERROR_UNSUPPORTED).
+     *
+     * decoder_position: absolute consumed/produced since the stream's start,
+     *   at_checkpoint, checkpoints, resume_offset/resume_produced (== consumed/
+     *   produced when a save here is exact).
+     * decoder_clone: deep copy (S4C_ERROR_NOT_AT_CHECKPOINT where impossible).
+     * decoder_save: appends the codec body of the state to `w`: the exact state
+     *   when position.resume_offset == position.consumed, else the state at
+     *   the last recorded checkpoint (the generic layer records the positions
+     *   and the loaded decoder discards re-decoded output up to `produced`).
+     * decoder_load: creates a decoder from a codec body (every field checked,
+     *   S4C_ERROR_STATE_INVALID with a specific message); it stands at
+     *   info->resume_offset / info->resume_produced and takes `o`'s checkpoint
+     *   settings. Must consume the whole body (the generic layer checks
+     *   s4c_blob_reader_done).
+     */
+    void (*decoder_position)(const void *impl, s4c_decoder_position *pos);
+    s4c_status (*decoder_clone)(const void *impl, void **clone, s4c_error_detail *d);
+    s4c_status (*decoder_save)(const void *impl, s4c_blob_writer *w, s4c_error_detail *d);
+    s4c_status (*decoder_load)(const s4c_decoder_options *o, s4c_blob_reader *r,
+                               const s4c_state_info *info, void **impl, s4c_error_detail *d);
 };
 
 /* The per-kind tables, defined in src/codecs/<kind>.c. */
