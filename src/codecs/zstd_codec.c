@@ -525,9 +525,17 @@ static s4c_status zstd_compress(s4c_codec *c, const uint8_t *src, size_t n, uint
     zstd_codec *z = c->impl;
     S4C_TRY(ensure_cctx(c, z, d));
     ZSTD_CCtx_reset(z->cctx, ZSTD_reset_session_only);
+    /* From one block (128 KiB) up, the input is one stable buffer: libzstd then
+     * reads it in place instead of copying it through its ring buffer (up to
+     * 0.81-0.89x otherwise). The header stays S4's (no content size, same
+     * window byte); the blocks may differ from the buffered pattern beyond the
+     * window, where they already differ from S4's libzstd 1.5.7. Below 128 KiB
+     * it would pledge the size into the header, so the buffered pattern stays
+     * (docs/codecs/zstd.md, "One-shot input buffer"). */
+    size_t r = ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_stableInBuffer, n >= ZSTD_BLOCKSIZE_MAX);
+    if (ZSTD_isError(r)) return compress_fail(z, r, d);
     ZSTD_inBuffer in = {n ? src : &no_input, n, 0};
     ZSTD_outBuffer out = {dst ? dst : &no_output, dst ? cap : 0, 0};
-    size_t r;
     /* S4's pattern: all input with e_continue (no pledged size), then e_end. */
     if (n) {
         r = ZSTD_compressStream2(z->cctx, &out, &in, ZSTD_e_continue);

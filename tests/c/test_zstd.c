@@ -73,6 +73,8 @@ static size_t plain_pattern(int level, const void *dict, size_t dict_size, const
                             size_t n, void *dst, size_t cap) {
     ZSTD_CCtx *cctx = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+    /* Our one-shot pattern: S4's calls, with a stable input from 128 KiB up. */
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableInBuffer, n >= ZSTD_BLOCKSIZE_MAX);
     if (dict_size) ZSTD_CCtx_loadDictionary(cctx, dict, dict_size);
     ZSTD_inBuffer in = {src, n, 0};
     ZSTD_outBuffer out = {dst, cap, 0};
@@ -341,6 +343,30 @@ static void test_identity_with_plain_pattern(void) {
     }
     free(src);
     free(ref);
+}
+
+/* From 128 KiB up the one-shot path reads a stable input buffer; the frame
+ * header must still be S4's: single-segment off, no content size, no checksum. */
+static void test_stable_input_keeps_s4_header(void) {
+    static const size_t sizes[] = {131071, 131072, 131073, MIB + 5, 3 * MIB};
+    static const int levels[] = {1, 3, 9};
+    const size_t maxn = 3 * MIB;
+    unsigned char *src = malloc(maxn);
+    check_fill(src, maxn, 5, 1);
+    for (size_t li = 0; li < 3; li++) {
+        s4c_codec *c = make_codec(S4C_KIND_CPU_ZSTD, levels[li], NULL, 0);
+        for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+            s4c_manifest m;
+            unsigned char *p = compress_new(c, src, sizes[si], &m);
+            ZSTD_frameHeader fh;
+            CHECK(ZSTD_getFrameHeader(&fh, p, (size_t)m.compressed_size) == 0);
+            CHECK(p[4] == 0x00); /* FHD: no FCS, no single segment, no checksum, no dict id */
+            CHECK(fh.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN && fh.checksumFlag == 0);
+            free(p);
+        }
+        s4c_codec_free(c);
+    }
+    free(src);
 }
 
 /* --------------------------------------------------------------- round trips */
@@ -1427,6 +1453,7 @@ int main(void) {
     test_goldens();
     test_level_clamping();
     test_identity_with_plain_pattern();
+    test_stable_input_keeps_s4_header();
     test_roundtrips();
     test_roundtrip_64mib();
     test_stream_encoder_feeds();
