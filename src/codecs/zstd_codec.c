@@ -185,6 +185,16 @@ static void zdec_free_dicts(zstd_decoder *z) {
     z->ddict[0] = z->ddict[1] = NULL;
 }
 
+/*
+ * Starts a session on the dictionary the last session used: libzstd keeps it
+ * warm (faster on small frames). Only the one-shot fast path does this; any
+ * failure there is re-judged cold (decode_reference, decode_recheck).
+ */
+static void zdec_session_warm(zstd_decoder *z) {
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only);
+    if (z->ddict[0]) ZSTD_DCtx_refDDict(z->dctx, z->ddict[z->next_ddict ^ 1]);
+}
+
 /* Starts a new session the way a fresh context would (see above). */
 static void zdec_session_begin(zstd_decoder *z) {
     ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_only);
@@ -576,7 +586,7 @@ static s4c_status ensure_dctx(zstd_codec *z, s4c_error_detail *d) {
 /* Straight into dst; 1 when every byte decoded cleanly, 0 for "ask the reference path". */
 static int decode_fast(zstd_decoder *z, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
                        size_t *written) {
-    zdec_session_begin(z);
+    zdec_session_warm(z);
     ZSTD_inBuffer in = {src, n, 0};
     ZSTD_outBuffer out = {dst, cap, 0};
     for (;;) {
@@ -633,6 +643,18 @@ static s4c_status zstd_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_
     return decode_reference(&z->dec, src, n, dst, cap, written, d);
 }
 
+/* The cold reference path, for output that failed the manifest's checks. */
+static s4c_status zstd_decode_recheck(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                                      size_t cap, size_t *written, s4c_error_detail *d) {
+    static const uint8_t no_input = 0;
+    uint8_t no_output = 0;
+    zstd_codec *z = c->impl;
+    S4C_TRY(ensure_dctx(z, d));
+    if (!src) src = &no_input;
+    if (!dst) dst = &no_output, cap = 0;
+    return decode_reference(&z->dec, src, n, dst, cap, written, d);
+}
+
 /* ------------------------------------------------------------------- tables */
 
 const s4c_codec_ops s4c_zstd_ops = {
@@ -668,6 +690,7 @@ const s4c_codec_ops s4c_zstd_dict_ops = {
     .bound = zstd_bound,
     .compress = zstd_compress,
     .decode = zstd_decode,
+    .decode_recheck = zstd_decode_recheck,
     .encoder_create = zstd_dict_encoder_create,
     .encoder_stream = zstd_encoder_stream,
     .encoder_reset = zstd_encoder_reset,

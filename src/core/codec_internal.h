@@ -69,6 +69,12 @@ struct s4c_codec_ops {
      * set to the backend's text. */
     s4c_status (*decode)(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
                          size_t *written, s4c_error_detail *d);
+    /* Optional. When `decode` succeeded but the output failed the manifest's
+     * checks (short or CRC32C), the generic layer asks for S4's own verdict
+     * once more through this slower path (cpu-zstd-dict: a cold dictionary,
+     * as S4's fresh decoder per call; `decode` keeps the dictionary warm). */
+    s4c_status (*decode_recheck)(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                                 size_t cap, size_t *written, s4c_error_detail *d);
 
     /* Streaming. `impl` is the kind's private state. */
     s4c_status (*encoder_create)(const s4c_codec_options *o, int level, const void *dict,
