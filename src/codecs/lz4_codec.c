@@ -298,6 +298,10 @@ static s4c_status lz4_decoder_create(const s4c_decoder_options *o, void **impl,
     s4c_lz4d *dec = s4c_malloc(sizeof *dec);
     if (!dec) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     s4c_lz4d_init(dec, o->single_frame);
+    s4c_lz4d_set_checkpoints(dec,
+                             o->checkpoint_spacing ? o->checkpoint_spacing
+                                                   : S4C_CHECKPOINT_SPACING_DEFAULT,
+                             o->stop_at_checkpoint);
     *impl = dec;
     return S4C_OK;
 }
@@ -325,6 +329,60 @@ static void lz4_decoder_free(void *impl) {
     s4c_free(impl);
 }
 
+/* ------------------------------------------------------------ resumable decoding */
+
+/* The state is exact anywhere: a loaded decoder goes on at the saved point. */
+static void lz4_decoder_position(const void *impl, s4c_decoder_position *pos) {
+    const s4c_lz4d *dec = impl;
+    pos->consumed = pos->resume_offset = s4c_lz4d_consumed(dec);
+    pos->produced = pos->resume_produced = s4c_lz4d_produced(dec);
+    pos->at_checkpoint = s4c_lz4d_at_checkpoint(dec);
+    pos->checkpoints = dec->checkpoints;
+}
+
+static s4c_status lz4_decoder_clone(const void *impl, void **clone, s4c_error_detail *d) {
+    s4c_lz4d *dec = s4c_malloc(sizeof *dec);
+    if (!dec) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    s4c_status st = s4c_lz4d_clone(dec, impl, d);
+    if (st != S4C_OK) {
+        s4c_free(dec);
+        return st;
+    }
+    *clone = dec;
+    return S4C_OK;
+}
+
+static s4c_status lz4_decoder_save(const void *impl, s4c_blob_writer *w, s4c_error_detail *d) {
+    return s4c_lz4d_save(impl, w, d);
+}
+
+static s4c_status lz4_decoder_load(const s4c_decoder_options *o, s4c_blob_reader *r,
+                                   const s4c_state_info *info, void **impl,
+                                   s4c_error_detail *d) {
+    if (o->dict && o->dict_size)
+        return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
+                        "cpu-lz4: LZ4 dictionaries are not supported");
+    if (!info->at_checkpoint || info->resume_offset != info->consumed ||
+        info->resume_produced != info->produced)
+        return s4c_fail(d, S4C_ERROR_STATE_INVALID,
+                        "invalid saved state: lz4 states are always exact, this one is not");
+    s4c_lz4d *dec = s4c_malloc(sizeof *dec);
+    if (!dec) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    s4c_lz4d_init(dec, 0);
+    s4c_lz4d_set_checkpoints(dec,
+                             o->checkpoint_spacing ? o->checkpoint_spacing
+                                                   : S4C_CHECKPOINT_SPACING_DEFAULT,
+                             o->stop_at_checkpoint);
+    s4c_status st = s4c_lz4d_load(dec, r, info->consumed, info->produced, d);
+    if (st != S4C_OK) {
+        s4c_lz4d_release(dec);
+        s4c_free(dec);
+        return st;
+    }
+    *impl = dec;
+    return S4C_OK;
+}
+
 const s4c_codec_ops s4c_lz4_ops = {
     .kind = S4C_KIND_CPU_LZ4,
     .name = "cpu-lz4",
@@ -345,4 +403,8 @@ const s4c_codec_ops s4c_lz4_ops = {
     .decoder_finish = lz4_decoder_finish,
     .decoder_reset = lz4_decoder_reset,
     .decoder_free = lz4_decoder_free,
+    .decoder_position = lz4_decoder_position,
+    .decoder_clone = lz4_decoder_clone,
+    .decoder_save = lz4_decoder_save,
+    .decoder_load = lz4_decoder_load,
 };

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "../stream/state_blob.h"
 #include "lz4_frame_decoder.h"
 
 enum { GO = 0, STOP = 1, ERR = 2 };
@@ -82,6 +83,7 @@ void s4c_lz4d_reset(s4c_lz4d *d) {
     d->stage_need = 4;
     d->block_size = d->left = 0;
     d->frames_done = d->frame_out = d->total_in = d->total_out = 0;
+    d->checkpoints = d->ckpt_out = 0;
     memset(&d->info, 0, sizeof d->info);
     d->hist_end = d->hist_len = d->pend_off = d->pend_len = 0;
     d->run_start = d->unsynced = 0;
@@ -492,6 +494,15 @@ static s4c_status run(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out, s4c_e
         r = d->stage <= S4C_LZ4D_DONE
                 ? steps[d->stage](d, &c, e)
                 : fail(d, e, S4C_ERROR_STAGE, "LZ4 decoder in an invalid stage");
+        /* Checkpoints: output since the last one (all delivered: no pending
+         * block at a boundary), then where the state machine stands. */
+        if (r != ERR && d->ckpt_spacing &&
+            d->total_out + (c.op - out->pos) - d->ckpt_out >= d->ckpt_spacing &&
+            s4c_lz4d_at_checkpoint(d)) {
+            d->checkpoints++;
+            d->ckpt_out = d->total_out + (c.op - out->pos);
+            if (d->ckpt_stop) r = STOP;
+        }
     } while (r == GO);
     /* The caller's output is not ours after we return: keep the window. */
     if (r != ERR && d->in_frame && d->info.linked) window_sync(d, &c);
@@ -570,4 +581,433 @@ int s4c_lz4d_at_block_boundary(const s4c_lz4d *d) {
 
 const s4c_lz4_frame_info *s4c_lz4d_frame_info(const s4c_lz4d *d) {
     return d->header_parsed ? &d->info : NULL;
+}
+
+int s4c_lz4d_at_checkpoint(const s4c_lz4d *d) {
+    if (d->failed != S4C_OK) return 0;
+    return s4c_lz4d_at_block_boundary(d) || (d->stage == S4C_LZ4D_MAGIC && d->stage_have == 0) ||
+           d->stage == S4C_LZ4D_DONE;
+}
+
+void s4c_lz4d_set_checkpoints(s4c_lz4d *d, uint64_t spacing, int stop) {
+    d->ckpt_spacing = spacing;
+    d->ckpt_stop = stop ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ clone */
+
+static uint8_t *dup_buf(const uint8_t *p, uint32_t n) {
+    if (!p) return NULL;
+    uint8_t *q = s4c_malloc(n ? n : 1);
+    if (q && n) memcpy(q, p, n);
+    return q;
+}
+
+s4c_status s4c_lz4d_clone(s4c_lz4d *dst, const s4c_lz4d *src, s4c_error_detail *e) {
+    uint8_t *in_buf = dup_buf(src->in_buf, src->in_buf_cap);
+    uint8_t *out_buf = dup_buf(src->out_buf, src->out_buf_cap);
+    if ((src->in_buf && !in_buf) || (src->out_buf && !out_buf)) {
+        s4c_free(in_buf);
+        s4c_free(out_buf);
+        memset(dst, 0, sizeof *dst);
+        return s4c_fail(e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    *dst = *src;
+    dst->in_buf = in_buf;
+    dst->out_buf = out_buf;
+    return S4C_OK;
+}
+
+/* ------------------------------------------------------------ save / load */
+
+/*
+ * Body layout (docs/formats/state.md, "cpu-lz4 body"). Values derivable from
+ * others are not stored: the position comes from the envelope, `in_frame`
+ * from the stage, the window length (min(64 KiB, frame output)) from the
+ * frame's output, an XXH32 state's length/`large_len`/`memsize` from the bytes
+ * it covers (frame output, or the stored block so far).
+ */
+#define BODY_STAGE_MASK 0x0Fu
+#define BODY_SINGLE_FRAME 0x10u
+#define BODY_HEADER_PARSED 0x20u
+#define BODY_UNKNOWN 0xC0u
+#define FI_ID_MASK 0x03u /* block size id - 4 */
+#define FI_LINKED 0x04u
+#define FI_CONTENT_CHECKSUM 0x08u
+#define FI_BLOCK_CHECKSUM 0x10u
+#define FI_CONTENT_SIZE 0x20u
+#define FI_UNKNOWN 0xC0u
+
+static const char *const stage_names[] = {
+    "MAGIC", "HEADER", "BLOCK_HEADER", "BLOCK_DATA", "BLOCK_RAW", "RAW_CHECKSUM",
+    "FLUSH", "CONTENT_CHECKSUM", "SKIP_SIZE", "SKIP_DATA", "DONE",
+};
+
+static int stage_in_frame(unsigned stage) {
+    return stage >= S4C_LZ4D_BLOCK_HEADER && stage <= S4C_LZ4D_CONTENT_CHECKSUM;
+}
+
+/* Stages collecting a small item into hdr (stage_have bytes of it so far). */
+static int stage_uses_hdr(unsigned stage) {
+    switch (stage) {
+    case S4C_LZ4D_MAGIC:
+    case S4C_LZ4D_HEADER:
+    case S4C_LZ4D_BLOCK_HEADER:
+    case S4C_LZ4D_RAW_CHECKSUM:
+    case S4C_LZ4D_CONTENT_CHECKSUM:
+    case S4C_LZ4D_SKIP_SIZE:
+        return 1;
+    }
+    return 0;
+}
+
+static uint32_t window_of(uint64_t frame_out) {
+    return frame_out < S4C_LZ4_WINDOW ? (uint32_t)frame_out : S4C_LZ4_WINDOW;
+}
+
+/* An XXH32 state over `total` bytes: lanes (when >= 16 bytes), buffered tail. */
+static int xxh_consistent(const XXH32_state_t *s, uint64_t total) {
+    return s->total_len_32 == (uint32_t)total && s->large_len == (total >= 16 ? 1u : 0u) &&
+           s->memsize == (uint32_t)(total % 16);
+}
+
+static void put_xxh(s4c_blob_writer *w, const XXH32_state_t *s, uint64_t total) {
+    if (total >= 16)
+        for (int i = 0; i < 4; i++) s4c_blob_put_u32(w, s->v[i]);
+    s4c_blob_put_bytes(w, s->mem32, (size_t)(total % 16));
+}
+
+static void get_xxh(s4c_blob_reader *r, XXH32_state_t *s, uint64_t total) {
+    XXH32_reset(s, 0);
+    memset(s->mem32, 0, sizeof s->mem32);
+    s->total_len_32 = (uint32_t)total;
+    s->large_len = total >= 16;
+    if (total >= 16)
+        for (int i = 0; i < 4; i++) s->v[i] = s4c_blob_get_u32(r);
+    s->memsize = (uint32_t)(total % 16);
+    const uint8_t *p = s4c_blob_get_bytes(r, s->memsize);
+    if (p) memcpy(s->mem32, p, s->memsize);
+}
+
+static s4c_status inconsistent(s4c_error_detail *e, const char *what) {
+    return s4c_fail(e, S4C_ERROR_STAGE, "cannot save the LZ4 decoder: inconsistent state (%s)",
+                    what);
+}
+
+s4c_status s4c_lz4d_save(const s4c_lz4d *d, s4c_blob_writer *w, s4c_error_detail *e) {
+    if (d->failed != S4C_OK)
+        return s4c_fail(e, S4C_ERROR_FAILED_STATE, "cannot save an LZ4 decoder that failed");
+    unsigned stage = d->stage;
+    if (stage > S4C_LZ4D_DONE) return inconsistent(e, "stage");
+    int in_frame = stage_in_frame(stage);
+    const s4c_lz4_frame_info *fi = &d->info;
+    if (in_frame != d->in_frame || (in_frame && !d->header_parsed)) return inconsistent(e, "frame");
+    if (!stage_uses_hdr(stage) && stage != S4C_LZ4D_BLOCK_DATA && stage != S4C_LZ4D_SKIP_DATA &&
+        d->stage_have)
+        return inconsistent(e, "staged bytes");
+    if (d->total_out < d->ckpt_out) return inconsistent(e, "checkpoint");
+
+    s4c_blob_put_u8(w, (uint8_t)(stage | (d->single_frame ? BODY_SINGLE_FRAME : 0) |
+                                 (d->header_parsed ? BODY_HEADER_PARSED : 0)));
+    s4c_blob_put_varint(w, d->frames_done);
+    s4c_blob_put_varint(w, d->checkpoints);
+    s4c_blob_put_varint(w, d->total_out - d->ckpt_out);
+    if (d->header_parsed) {
+        if (fi->block_size_id < 4 || fi->block_size_id > 7 || fi->has_dict_id)
+            return inconsistent(e, "frame info");
+        s4c_blob_put_u8(w, (uint8_t)((fi->block_size_id - 4) | (fi->linked ? FI_LINKED : 0) |
+                                     (fi->content_checksum ? FI_CONTENT_CHECKSUM : 0) |
+                                     (fi->block_checksum ? FI_BLOCK_CHECKSUM : 0) |
+                                     (fi->has_content_size ? FI_CONTENT_SIZE : 0)));
+        if (fi->has_content_size) s4c_blob_put_varint(w, fi->content_size);
+    }
+    if (in_frame) {
+        s4c_blob_put_varint(w, d->frame_out);
+        if (fi->content_checksum) {
+            if (!xxh_consistent(&d->content_xxh, d->frame_out))
+                return inconsistent(e, "content checksum");
+            put_xxh(w, &d->content_xxh, d->frame_out);
+        }
+    }
+    switch ((s4c_lz4d_stage)stage) {
+    case S4C_LZ4D_BLOCK_DATA:
+        if (d->stage_have && !d->in_buf) return inconsistent(e, "block buffer");
+        s4c_blob_put_varint(w, d->block_size);
+        s4c_blob_put_window(w, d->in_buf, d->stage_have);
+        break;
+    case S4C_LZ4D_BLOCK_RAW:
+        s4c_blob_put_varint(w, d->block_size);
+        s4c_blob_put_varint(w, d->left);
+        if (fi->block_checksum) {
+            if (d->left > d->block_size ||
+                !xxh_consistent(&d->block_xxh, d->block_size - d->left))
+                return inconsistent(e, "block checksum");
+            put_xxh(w, &d->block_xxh, d->block_size - d->left);
+        }
+        break;
+    case S4C_LZ4D_RAW_CHECKSUM:
+        if (!xxh_consistent(&d->block_xxh, d->block_size)) return inconsistent(e, "block checksum");
+        s4c_blob_put_varint(w, d->block_size);
+        put_xxh(w, &d->block_xxh, d->block_size);
+        break;
+    case S4C_LZ4D_FLUSH:
+        s4c_blob_put_varint(w, d->pend_len);
+        break;
+    case S4C_LZ4D_SKIP_DATA:
+        s4c_blob_put_varint(w, d->left);
+        break;
+    default:
+        break;
+    }
+    if (stage_uses_hdr(stage)) {
+        if (d->stage_have > S4C_LZ4_HEADER_MAX) return inconsistent(e, "staged bytes");
+        s4c_blob_put_varint(w, d->stage_have);
+        s4c_blob_put_bytes(w, d->hdr, d->stage_have);
+    }
+    /* Output bytes: a linked frame's window (with any pending block at its
+     * end, which may reach further back), or an independent pending block. */
+    uint32_t pend = stage == S4C_LZ4D_FLUSH ? d->pend_len : 0;
+    if (in_frame && fi->linked) {
+        uint32_t hist = window_of(d->frame_out);
+        uint32_t span = hist > pend ? hist : pend;
+        if (d->hist_len != hist || d->hist_end < span || d->hist_end > d->out_buf_cap ||
+            (pend && d->pend_off + pend != d->hist_end) || (span && !d->out_buf))
+            return inconsistent(e, "window");
+        s4c_blob_put_window(w, d->out_buf + d->hist_end - span, span);
+    } else if (pend) {
+        if (!d->out_buf || (uint64_t)d->pend_off + pend > d->out_buf_cap)
+            return inconsistent(e, "pending output");
+        s4c_blob_put_window(w, d->out_buf + d->pend_off, pend);
+    }
+    return S4C_OK;
+}
+
+#define LOAD_FAIL(...)                                                                        \
+    do {                                                                                      \
+        s4c_blob_reader_fail(r, __VA_ARGS__);                                                 \
+        return s4c_blob_reader_status(r, e);                                                  \
+    } while (0)
+#define LOAD_CHECK_READ()                                                                     \
+    do {                                                                                      \
+        if (r->bad) return s4c_blob_reader_status(r, e);                                      \
+    } while (0)
+
+s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uint64_t produced,
+                         s4c_error_detail *e) {
+    uint8_t head = s4c_blob_get_u8(r);
+    LOAD_CHECK_READ();
+    unsigned stage = head & BODY_STAGE_MASK;
+    if (head & BODY_UNKNOWN) LOAD_FAIL("lz4 state byte 0x%02x sets unknown bits", head);
+    if (stage > S4C_LZ4D_DONE) LOAD_FAIL("lz4 stage %u is out of range (0..10)", stage);
+    const char *sname = stage_names[stage];
+    int single = (head & BODY_SINGLE_FRAME) != 0;
+    int parsed = (head & BODY_HEADER_PARSED) != 0;
+    int in_frame = stage_in_frame(stage);
+    uint64_t frames_done = s4c_blob_get_varint(r);
+    uint64_t checkpoints = s4c_blob_get_varint(r);
+    uint64_t since_ckpt = s4c_blob_get_varint(r);
+    LOAD_CHECK_READ();
+    if (since_ckpt > produced)
+        LOAD_FAIL("lz4 last checkpoint lies %llu bytes back, before the stream's start (%llu "
+                  "bytes produced)",
+                  (unsigned long long)since_ckpt, (unsigned long long)produced);
+    if (checkpoints > produced)
+        LOAD_FAIL("lz4 state counts %llu checkpoints over %llu bytes of output",
+                  (unsigned long long)checkpoints, (unsigned long long)produced);
+    if (in_frame && !parsed) LOAD_FAIL("lz4 stage %s lies inside a frame but no frame header", sname);
+    if (stage == S4C_LZ4D_HEADER && parsed)
+        LOAD_FAIL("lz4 stage HEADER with a frame header already parsed");
+    if (!in_frame && stage != S4C_LZ4D_HEADER && parsed && frames_done == 0)
+        LOAD_FAIL("lz4 frame info is present but no frame was finished");
+    if (stage == S4C_LZ4D_DONE && (!single || frames_done != 1))
+        LOAD_FAIL("lz4 stage DONE needs single-frame mode and one finished frame (%llu)",
+                  (unsigned long long)frames_done);
+    if (single && frames_done && stage != S4C_LZ4D_DONE)
+        LOAD_FAIL("lz4 single-frame decoder goes on after its first frame (stage %s)", sname);
+    if (!in_frame && frames_done == 0 && produced != 0)
+        LOAD_FAIL("lz4 state has %llu bytes of output but no frame", (unsigned long long)produced);
+
+    s4c_lz4_frame_info fi;
+    memset(&fi, 0, sizeof fi);
+    if (parsed) {
+        uint8_t fb = s4c_blob_get_u8(r);
+        LOAD_CHECK_READ();
+        if (fb & FI_UNKNOWN) LOAD_FAIL("lz4 frame info byte 0x%02x sets unknown bits", fb);
+        fi.block_size_id = 4 + (fb & FI_ID_MASK);
+        fi.block_max_size = s4c_lz4_block_max_size(fi.block_size_id);
+        fi.linked = (fb & FI_LINKED) != 0;
+        fi.content_checksum = (fb & FI_CONTENT_CHECKSUM) != 0;
+        fi.block_checksum = (fb & FI_BLOCK_CHECKSUM) != 0;
+        fi.has_content_size = (fb & FI_CONTENT_SIZE) != 0;
+        if (fi.has_content_size) fi.content_size = s4c_blob_get_varint(r);
+        LOAD_CHECK_READ();
+    }
+    uint32_t bmax = fi.block_max_size;
+    uint64_t frame_out = 0;
+    if (in_frame) {
+        frame_out = s4c_blob_get_varint(r);
+        LOAD_CHECK_READ();
+        if (frame_out > produced)
+            LOAD_FAIL("lz4 frame output %llu exceeds the stream's %llu bytes",
+                      (unsigned long long)frame_out, (unsigned long long)produced);
+        if (frames_done == 0 && frame_out != produced)
+            LOAD_FAIL("lz4 first frame's output %llu differs from the stream's %llu bytes",
+                      (unsigned long long)frame_out, (unsigned long long)produced);
+        if (fi.has_content_size && frame_out > fi.content_size)
+            LOAD_FAIL("lz4 frame output %llu exceeds the declared content size %llu",
+                      (unsigned long long)frame_out, (unsigned long long)fi.content_size);
+        if (stage == S4C_LZ4D_CONTENT_CHECKSUM && fi.has_content_size &&
+            frame_out != fi.content_size)
+            LOAD_FAIL("lz4 frame ended with %llu bytes, its header declares %llu",
+                      (unsigned long long)frame_out, (unsigned long long)fi.content_size);
+        if (stage == S4C_LZ4D_CONTENT_CHECKSUM && !fi.content_checksum)
+            LOAD_FAIL("lz4 stage CONTENT_CHECKSUM in a frame without a content checksum");
+        if (stage == S4C_LZ4D_RAW_CHECKSUM && !fi.block_checksum)
+            LOAD_FAIL("lz4 stage RAW_CHECKSUM in a frame without block checksums");
+        if (fi.content_checksum) get_xxh(r, &d->content_xxh, frame_out);
+        LOAD_CHECK_READ();
+    }
+
+    uint32_t block_size = 0, left = 0, pend = 0, have = 0, need = 0;
+    switch ((s4c_lz4d_stage)stage) {
+    case S4C_LZ4D_BLOCK_DATA: {
+        uint64_t bs = s4c_blob_get_varint(r);
+        LOAD_CHECK_READ();
+        if (bs == 0 || bs > bmax)
+            LOAD_FAIL("lz4 compressed block size %llu is out of range (1..%u)",
+                      (unsigned long long)bs, bmax);
+        block_size = (uint32_t)bs;
+        need = block_size + (fi.block_checksum ? 4u : 0u);
+        if (!grow(&d->in_buf, &d->in_buf_cap, bmax + 4))
+            return s4c_fail(e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        size_t n = 0;
+        s4c_blob_get_window(r, d->in_buf, d->in_buf_cap, &n);
+        LOAD_CHECK_READ();
+        if (n >= need)
+            LOAD_FAIL("lz4 staged block holds %zu bytes, the block needs fewer than %u", n, need);
+        have = (uint32_t)n;
+        break;
+    }
+    case S4C_LZ4D_BLOCK_RAW:
+    case S4C_LZ4D_RAW_CHECKSUM: {
+        uint64_t bs = s4c_blob_get_varint(r);
+        uint64_t lf = stage == S4C_LZ4D_BLOCK_RAW ? s4c_blob_get_varint(r) : 0;
+        LOAD_CHECK_READ();
+        if (bs > bmax)
+            LOAD_FAIL("lz4 stored block size %llu exceeds the frame's maximum %u",
+                      (unsigned long long)bs, bmax);
+        if (stage == S4C_LZ4D_BLOCK_RAW && (lf == 0 || lf > bs))
+            LOAD_FAIL("lz4 stored block has %llu bytes left of %llu", (unsigned long long)lf,
+                      (unsigned long long)bs);
+        block_size = (uint32_t)bs;
+        left = (uint32_t)lf;
+        if (stage == S4C_LZ4D_RAW_CHECKSUM) need = 4;
+        if (fi.block_checksum) get_xxh(r, &d->block_xxh, block_size - left);
+        LOAD_CHECK_READ();
+        break;
+    }
+    case S4C_LZ4D_FLUSH: {
+        uint64_t p = s4c_blob_get_varint(r);
+        LOAD_CHECK_READ();
+        if (p == 0 || p > bmax || p > frame_out)
+            LOAD_FAIL("lz4 pending output of %llu bytes is out of range (1..%u, at most the "
+                      "frame's %llu)",
+                      (unsigned long long)p, bmax, (unsigned long long)frame_out);
+        pend = (uint32_t)p;
+        break;
+    }
+    case S4C_LZ4D_SKIP_DATA: {
+        uint64_t lf = s4c_blob_get_varint(r);
+        LOAD_CHECK_READ();
+        if (lf == 0 || lf > UINT32_MAX)
+            LOAD_FAIL("lz4 skippable frame has %llu bytes left (1..4294967295)",
+                      (unsigned long long)lf);
+        left = (uint32_t)lf;
+        have = need = 8;
+        break;
+    }
+    case S4C_LZ4D_MAGIC:
+    case S4C_LZ4D_BLOCK_HEADER:
+    case S4C_LZ4D_CONTENT_CHECKSUM:
+    case S4C_LZ4D_DONE:
+        need = 4;
+        break;
+    case S4C_LZ4D_HEADER:
+        need = S4C_LZ4_HEADER_MIN;
+        break;
+    case S4C_LZ4D_SKIP_SIZE:
+        need = 8;
+        break;
+    }
+    if (stage_uses_hdr(stage)) {
+        uint64_t h = s4c_blob_get_varint(r);
+        LOAD_CHECK_READ();
+        if (h > S4C_LZ4_HEADER_MAX)
+            LOAD_FAIL("lz4 %llu staged header bytes (at most %u)", (unsigned long long)h,
+                      S4C_LZ4_HEADER_MAX);
+        const uint8_t *p = s4c_blob_get_bytes(r, (size_t)h);
+        LOAD_CHECK_READ();
+        memcpy(d->hdr, p, (size_t)h);
+        have = (uint32_t)h;
+        if (stage == S4C_LZ4D_HEADER && have >= 5) need = header_size(d->hdr[4]);
+        if (stage == S4C_LZ4D_HEADER || stage == S4C_LZ4D_SKIP_SIZE) {
+            uint32_t magic = have >= 4 ? s4c_load_le32(d->hdr) : 0;
+            int ok = stage == S4C_LZ4D_HEADER
+                         ? magic == S4C_LZ4_MAGIC
+                         : (magic & S4C_LZ4_SKIPPABLE_MASK) == S4C_LZ4_SKIPPABLE_MAGIC;
+            if (!ok)
+                LOAD_FAIL("lz4 stage %s: staged bytes do not start with its frame magic", sname);
+        }
+        if (have >= need)
+            LOAD_FAIL("lz4 stage %s holds %u staged bytes, the item has %u", sname, have, need);
+        if (!in_frame && frames_done == 0 && consumed != have)
+            LOAD_FAIL("lz4 stream start (stage %s): %llu bytes consumed, %u staged", sname,
+                      (unsigned long long)consumed, have);
+    }
+
+    /* Output: the linked window (with a pending block at its end), or an
+     * independent pending block. Buffers as the decoder itself sizes them. */
+    uint32_t hist = 0, span = 0;
+    if (in_frame && fi.linked) {
+        hist = window_of(frame_out);
+        span = hist > pend ? hist : pend;
+        if (!grow(&d->out_buf, &d->out_buf_cap, 2 * S4C_LZ4_WINDOW + bmax))
+            return s4c_fail(e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    } else if (pend) {
+        span = pend;
+        if (!grow(&d->out_buf, &d->out_buf_cap, bmax))
+            return s4c_fail(e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    if (span) {
+        size_t n = 0;
+        s4c_blob_get_window(r, d->out_buf, d->out_buf_cap, &n);
+        LOAD_CHECK_READ();
+        if (n != span)
+            LOAD_FAIL("lz4 %s holds %zu bytes, the state needs %u",
+                      fi.linked ? "window" : "pending output", n, span);
+    }
+
+    d->stage = (uint8_t)stage;
+    d->single_frame = (uint8_t)single;
+    d->header_parsed = (uint8_t)parsed;
+    d->in_frame = (uint8_t)in_frame;
+    d->failed = S4C_OK;
+    d->stage_have = have;
+    d->stage_need = need;
+    d->block_size = block_size;
+    d->left = left;
+    d->frames_done = frames_done;
+    d->frame_out = frame_out;
+    d->total_in = consumed;
+    d->total_out = produced;
+    d->checkpoints = checkpoints;
+    d->ckpt_out = produced - since_ckpt;
+    d->info = fi;
+    d->hist_end = in_frame && fi.linked ? span : 0;
+    d->hist_len = hist;
+    d->pend_off = span - pend;
+    d->pend_len = pend;
+    d->run_start = d->unsynced = 0;
+    d->oneshot = 0;
+    return S4C_OK;
 }

@@ -5,8 +5,8 @@
  * decoder keeps its whole state in the plain struct below: a stage, offsets and
  * counters, the staged header bytes, the frame info, the running XXH32 states,
  * and two owned buffers (compressed-block staging and the output/history area).
- * Nothing points into caller memory between calls, so a later task can save
- * the state as a pointer-free blob (docs/codecs/lz4.md lists what it needs).
+ * Nothing points into caller memory between calls, so the state is saved as a
+ * pointer-free blob (s4c_lz4d_save/load below; docs/formats/state.md).
  *
  * Used by the cpu-lz4 codec kind (lz4_codec.c) and by the lz4framed Python
  * binding, which needs LZ4F-style hints and block-boundary information.
@@ -84,6 +84,11 @@ typedef struct s4c_lz4d {
     uint64_t frame_out;              /* bytes produced by the current frame */
     uint64_t total_in;               /* compressed bytes consumed since reset */
     uint64_t total_out;              /* bytes produced since reset */
+    /* checkpoints (s4codec_resume.h): block boundaries and frame ends */
+    uint64_t ckpt_spacing; /* record one >= this many output bytes after the last; 0: off */
+    uint64_t checkpoints;  /* recorded since reset */
+    uint64_t ckpt_out;     /* total_out at the last recorded checkpoint */
+    uint8_t ckpt_stop;     /* return from decode as soon as one is recorded */
     uint8_t hdr[S4C_LZ4_HEADER_MAX]; /* staged magic/header, block header, checksums */
     s4c_lz4_frame_info info;
 
@@ -149,6 +154,36 @@ S4C_INTERNAL int s4c_lz4d_at_frame_end(const s4c_lz4d *d);
  * there is the fixed fields (plus the window in linked mode).
  */
 S4C_INTERNAL int s4c_lz4d_at_block_boundary(const s4c_lz4d *d);
+/*
+ * 1 where the decoder records checkpoints: at a block boundary, or between
+ * frames with nothing of a next frame seen (stream start, frame end, single-
+ * frame done). A save is exact anywhere; these are merely the small states.
+ */
+S4C_INTERNAL int s4c_lz4d_at_checkpoint(const s4c_lz4d *d);
+/*
+ * Checkpoint recording: `spacing` output bytes at least between recorded
+ * checkpoints (0 turns recording off, the default of s4c_lz4d_init); with
+ * `stop`, s4c_lz4d_decode returns S4C_OK as soon as it records one (all
+ * output up to it delivered). Kept across resets.
+ */
+S4C_INTERNAL void s4c_lz4d_set_checkpoints(s4c_lz4d *d, uint64_t spacing, int stop);
+
+/*
+ * Saving, loading, cloning (docs/formats/state.md, "cpu-lz4 body").
+ * clone: `dst` becomes an independent deep copy of `src` (its own buffers);
+ *   on failure dst holds no buffers. dst must not hold buffers before.
+ * save: appends the body of a healthy decoder's exact state to `w`.
+ * load: `d` freshly initialised (s4c_lz4d_init; its checkpoint settings are
+ *   kept); reads a body from untrusted bytes, validating every field (the
+ *   reader records the first failure: S4C_ERROR_STATE_INVALID, "invalid saved
+ *   state: lz4 ..."). `consumed`/`produced` are the positions the body was
+ *   saved at (from the envelope). On failure call s4c_lz4d_release.
+ */
+S4C_INTERNAL s4c_status s4c_lz4d_clone(s4c_lz4d *dst, const s4c_lz4d *src, s4c_error_detail *e);
+S4C_INTERNAL s4c_status s4c_lz4d_save(const s4c_lz4d *d, s4c_blob_writer *w, s4c_error_detail *e);
+S4C_INTERNAL s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed,
+                                      uint64_t produced, s4c_error_detail *e);
+
 /* The current (or last) frame's header, or NULL before any header was parsed. */
 S4C_INTERNAL const s4c_lz4_frame_info *s4c_lz4d_frame_info(const s4c_lz4d *d);
 static inline uint64_t s4c_lz4d_consumed(const s4c_lz4d *d) { return d->total_in; }
