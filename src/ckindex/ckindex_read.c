@@ -1,0 +1,423 @@
+/*
+ * ckindex_read.c — what an index is for: checking it belongs to a stream,
+ * random-access reads, and parallel decoding with output in order.
+ *
+ * A "segment" is the output between entry i and entry i + 1 (the last one
+ * runs to the end of the stream). Decoding segment i starts from entry i's
+ * state (entry 0: a fresh decoder), is fed from entry i's compressed offset,
+ * and must deliver exactly uoff[i + 1] - uoff[i] bytes: the next checkpoint's
+ * offset is verified, and the last segment must end the stream cleanly.
+ */
+#include <pthread.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "ckindex_internal.h"
+
+#define READ_CHUNK ((size_t)256 << 10)   /* compressed bytes per read call */
+#define SKIP_CHUNK ((size_t)256 << 10)   /* scratch for output before the range */
+#define PAR_CHUNK ((size_t)1 << 20)      /* output hand-off unit of parallel decoding */
+#define PAR_TASK_CAP ((size_t)8 << 20)   /* buffered output per task ahead of the writer */
+
+/* ----------------------------------------------------------- stream checks */
+
+static s4c_status read_exact(s4c_read_at_fn read, void *ctx, uint64_t off, void *buf, size_t n,
+                             size_t *got, s4c_error_detail *d) {
+    *got = 0;
+    s4c_status st = read(ctx, off, buf, n, got);
+    if (st != S4C_OK)
+        return s4c_fail(d, st, "reading the stream at offset %llu failed: %s",
+                        (unsigned long long)off, s4c_strerror(st));
+    return S4C_OK;
+}
+
+/* Reads the stream's first fp_len bytes into head (S4C_FINGERPRINT_BYTES). */
+static s4c_status read_head(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                            uint8_t *head, s4c_error_detail *d) {
+    size_t got = 0;
+    S4C_TRY(read_exact(read, ctx, 0, head, ix->fp_len, &got, d));
+    if (got < ix->fp_len)
+        return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                        "the index belongs to another stream: it covers %llu compressed bytes, "
+                        "the stream has %zu", (unsigned long long)ix->compressed_size, got);
+    return S4C_OK;
+}
+
+s4c_status s4c_ckindex_check_stream(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                    s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!ix || !read, S4C_ERROR_INVALID_ARGUMENT);
+    uint8_t head[S4C_FINGERPRINT_BYTES];
+    S4C_TRY(read_head(ix, read, ctx, head, d));
+    if (XXH64(head, ix->fp_len, 0) != ix->fp)
+        return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                        "the index belongs to another stream (the fingerprint of the first %u "
+                        "bytes differs)", ix->fp_len);
+    /* Size: the last byte exists and nothing follows it. */
+    uint8_t two[2];
+    size_t got = 0;
+    S4C_TRY(read_exact(read, ctx, ix->compressed_size - 1, two, 2, &got, d));
+    if (got != 1)
+        return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                        "the index belongs to another stream: it covers %llu compressed bytes, "
+                        "the stream is %s", (unsigned long long)ix->compressed_size,
+                        got ? "longer" : "shorter");
+    return S4C_OK;
+}
+
+/* ---------------------------------------------------------- segment decoder */
+
+typedef struct segment {
+    const s4c_ckindex *ix;
+    s4c_read_at_fn read;
+    void *ctx;
+    const uint8_t *head;
+    size_t entry;
+    s4c_decoder *dec;
+    uint8_t *in;          /* READ_CHUNK */
+    s4c_in_buffer ib;
+    uint64_t next_read;   /* stream offset after in[0..ib.size) */
+    int eof;
+    uint64_t produced;    /* absolute output offset reached */
+    uint64_t end;         /* where the segment(s) decoded must end */
+    int last;             /* the segment runs to the end of the stream */
+} segment;
+
+static s4c_status seg_decoder_error(segment *s, s4c_status st, s4c_error_detail *d) {
+    const s4c_error_detail *e = s4c_decoder_error(s->dec);
+    if (d && e && e->status != S4C_OK) {
+        *d = *e;
+        return e->status;
+    }
+    return s4c_fail(d, st, "%s", s4c_strerror(st));
+}
+
+/* Starts decoding at entry i; the segment(s) decoded end at entry last_entry
+ * (exclusive; count = to the end of the stream). */
+static s4c_status seg_open(segment *s, const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                           const uint8_t *head, size_t i, size_t end_entry,
+                           s4c_error_detail *d) {
+    memset(s, 0, sizeof(*s));
+    s->ix = ix;
+    s->read = read;
+    s->ctx = ctx;
+    s->head = head;
+    s->entry = i;
+    s->in = s4c_malloc(READ_CHUNK);
+    if (!s->in) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    s4c_decoder_options o;
+    s4c_decoder_options_init(&o);
+    if (ix->slen[i])
+        S4C_TRY(s4c_decoder_load(ix->blobs + ix->soff[i], ix->slen[i], head, ix->fp_len, &o,
+                                 &s->dec, d));
+    else
+        S4C_TRY(s4c_decoder_create(ix->kind, &o, &s->dec, d));
+    s->ib.src = s->in;
+    s->next_read = ix->coff[i];
+    s->produced = ix->uoff[i];
+    s->last = end_entry >= ix->count;
+    s->end = s->last ? ix->uncompressed_size : ix->uoff[end_entry];
+    return S4C_OK;
+}
+
+static void seg_close(segment *s) {
+    s4c_decoder_free(s->dec);
+    s4c_free(s->in);
+    s->dec = NULL;
+    s->in = NULL;
+}
+
+/*
+ * Decodes up to `cap` bytes of output into dst (never past s->end); *n is
+ * what came. *n == 0 only when the segment is complete (checked: exact end
+ * offset, and for the last segment a clean end of stream).
+ */
+static s4c_status seg_next(segment *s, uint8_t *dst, size_t cap, size_t *n,
+                           s4c_error_detail *d) {
+    *n = 0;
+    uint64_t left = s->end - s->produced;
+    if (cap > left) cap = (size_t)left;
+    for (;;) {
+        if (cap == 0 && !s->last) return S4C_OK;
+        if (s->ib.pos == s->ib.size && !s->eof) {
+            size_t got = 0;
+            S4C_TRY(read_exact(s->read, s->ctx, s->next_read, s->in, READ_CHUNK, &got, d));
+            s->next_read += got;
+            s->eof = got < READ_CHUNK;
+            s->ib.size = got;
+            s->ib.pos = 0;
+        }
+        /* At the stream's end the last segment gets a 1-byte window past its
+         * size so extra output (a stream longer than the index says) shows. */
+        uint8_t spare;
+        s4c_out_buffer ob = {cap ? dst : &spare, cap ? cap : 1, 0};
+        size_t before = s->ib.pos;
+        s4c_status st = s4c_decoder_stream(s->dec, &s->ib, &ob, NULL);
+        if (st != S4C_OK) return seg_decoder_error(s, st, d);
+        if (!cap && ob.pos)
+            return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                            "the stream holds more than the %llu bytes the index says",
+                            (unsigned long long)s->ix->uncompressed_size);
+        s->produced += ob.pos;
+        if (ob.pos) {
+            *n = ob.pos;
+            return S4C_OK;
+        }
+        if (s->ib.pos == before && s->ib.pos == s->ib.size && s->eof) {
+            /* The input is exhausted and nothing more comes. */
+            if (s->produced < s->end)
+                return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                                "the stream ended at output byte %llu, the index expects %llu "
+                                "(entry %zu)", (unsigned long long)s->produced,
+                                (unsigned long long)s->end, s->entry);
+            if (s4c_decoder_finish(s->dec) != S4C_OK)
+                return seg_decoder_error(s, S4C_ERROR_TRUNCATED_INPUT, d);
+            return S4C_OK;
+        }
+        if (s->ib.pos == before && s->ib.pos < s->ib.size)
+            return s4c_fail(d, S4C_ERROR_BACKEND, "the decoder made no progress");
+    }
+}
+
+/* ------------------------------------------------------------ random access */
+
+s4c_status s4c_ckindex_read(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                            uint64_t offset, void *dst, size_t len, size_t *got,
+                            s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    if (got) *got = 0;
+    S4C_RETURN_IF(!ix || !read || !got || (!dst && len), S4C_ERROR_INVALID_ARGUMENT);
+    if (offset >= ix->uncompressed_size || len == 0) return S4C_OK;
+    if (len > ix->uncompressed_size - offset) len = (size_t)(ix->uncompressed_size - offset);
+    size_t i = s4c_cki_find(ix, offset);
+    uint8_t head[S4C_FINGERPRINT_BYTES];
+    if (ix->slen[i]) S4C_TRY(read_head(ix, read, ctx, head, d));
+    /* Decode up to the entry after the range's end (verified there). */
+    size_t end_entry = s4c_cki_find(ix, offset + len - 1) + 1;
+    segment s;
+    s4c_status st = seg_open(&s, ix, read, ctx, head, i, end_entry, d);
+    uint8_t *scratch = NULL;
+    if (st == S4C_OK && s.produced < offset) {
+        scratch = s4c_malloc(SKIP_CHUNK);
+        if (!scratch) st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    while (st == S4C_OK && s.produced < offset) {
+        uint64_t left = offset - s.produced;
+        size_t n = 0;
+        st = seg_next(&s, scratch, left < SKIP_CHUNK ? (size_t)left : SKIP_CHUNK, &n, d);
+        if (st == S4C_OK && n == 0) st = s4c_fail(d, S4C_ERROR_BACKEND, "no output");
+    }
+    uint8_t *out = dst;
+    size_t done = 0;
+    while (st == S4C_OK && done < len) {
+        size_t n = 0;
+        st = seg_next(&s, out + done, len - done, &n, d);
+        if (st == S4C_OK && n == 0) st = s4c_fail(d, S4C_ERROR_BACKEND, "no output");
+        done += n;
+    }
+    s4c_free(scratch);
+    seg_close(&s);
+    *got = done;
+    return st;
+}
+
+/* --------------------------------------------------------- parallel decode */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t n;
+    uint8_t data[];
+} chunk;
+
+typedef struct task {
+    chunk *first, *last;
+    size_t buffered;
+    int done;
+    s4c_status status;
+    s4c_error_detail detail;
+} task;
+
+typedef struct par {
+    const s4c_ckindex *ix;
+    s4c_read_at_fn read;
+    void *ctx;
+    const uint8_t *head;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work;   /* workers wait: window full or task buffer full */
+    pthread_cond_t cv_write;  /* writer waits: head task has nothing */
+    task *tasks;
+    size_t n_tasks;
+    size_t next_task;         /* next task to claim */
+    size_t head_task;         /* task being written */
+    size_t window;            /* tasks claimed at most this far ahead of head_task */
+    int abort;
+} par;
+
+static void *par_worker(void *arg) {
+    par *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->abort && p->next_task < p->n_tasks && p->next_task >= p->head_task + p->window)
+            pthread_cond_wait(&p->cv_work, &p->mu);
+        if (p->abort || p->next_task >= p->n_tasks) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        size_t t = p->next_task++;
+        pthread_mutex_unlock(&p->mu);
+
+        task *tk = &p->tasks[t];
+        s4c_error_detail d;
+        s4c_detail_clear(&d);
+        segment s;
+        s4c_status st = seg_open(&s, p->ix, p->read, p->ctx, p->head, t, t + 1, &d);
+        while (st == S4C_OK) {
+            chunk *c = s4c_malloc(sizeof(chunk) + PAR_CHUNK);
+            if (!c) {
+                st = s4c_fail(&d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+                break;
+            }
+            c->next = NULL;
+            c->n = 0;
+            while (st == S4C_OK && c->n < PAR_CHUNK) {
+                size_t n = 0;
+                st = seg_next(&s, c->data + c->n, PAR_CHUNK - c->n, &n, &d);
+                if (n == 0) break;
+                c->n += n;
+            }
+            if (st != S4C_OK || c->n == 0) {
+                s4c_free(c);
+                break;
+            }
+            pthread_mutex_lock(&p->mu);
+            while (!p->abort && t != p->head_task && tk->buffered >= PAR_TASK_CAP)
+                pthread_cond_wait(&p->cv_work, &p->mu);
+            if (p->abort) {
+                pthread_mutex_unlock(&p->mu);
+                s4c_free(c);
+                break;
+            }
+            if (tk->last)
+                tk->last->next = c;
+            else
+                tk->first = c;
+            tk->last = c;
+            tk->buffered += c->n;
+            pthread_cond_broadcast(&p->cv_write);
+            pthread_mutex_unlock(&p->mu);
+        }
+        seg_close(&s);
+        pthread_mutex_lock(&p->mu);
+        tk->done = 1;
+        tk->status = st;
+        if (st != S4C_OK) tk->detail = d;
+        pthread_cond_broadcast(&p->cv_write);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static unsigned cpu_count(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1u;
+}
+
+/* One thread: a plain streaming decode from the start, checked at the end. */
+static s4c_status decode_serial(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                s4c_write_fn write, void *wctx, s4c_error_detail *d) {
+    uint8_t *buf = s4c_malloc(PAR_CHUNK);
+    S4C_RETURN_IF(!buf, s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory"));
+    segment s;
+    s4c_status st = seg_open(&s, ix, read, ctx, NULL, 0, ix->count, d);
+    while (st == S4C_OK) {
+        size_t n = 0;
+        st = seg_next(&s, buf, PAR_CHUNK, &n, d);
+        if (st != S4C_OK || n == 0) break;
+        st = write(wctx, buf, n);
+        if (st != S4C_OK) s4c_fail(d, st, "writing the output failed");
+    }
+    seg_close(&s);
+    s4c_free(buf);
+    return st;
+}
+
+s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                       unsigned threads, s4c_write_fn write, void *wctx,
+                                       s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!ix || !read || !write, S4C_ERROR_INVALID_ARGUMENT);
+    if (threads == 0) threads = cpu_count();
+    if (threads > 256) threads = 256;
+    if (threads > ix->count) threads = (unsigned)ix->count;
+    if (threads <= 1) return decode_serial(ix, read, ctx, write, wctx, d);
+
+    uint8_t head[S4C_FINGERPRINT_BYTES];
+    S4C_TRY(read_head(ix, read, ctx, head, d));
+    par p;
+    memset(&p, 0, sizeof(p));
+    p.ix = ix;
+    p.read = read;
+    p.ctx = ctx;
+    p.head = head;
+    p.n_tasks = ix->count;
+    p.window = 2 * (size_t)threads;
+    p.tasks = s4c_calloc(p.n_tasks, sizeof(task));
+    pthread_t *tid = s4c_calloc(threads, sizeof(pthread_t));
+    if (!p.tasks || !tid) {
+        s4c_free(p.tasks);
+        s4c_free(tid);
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv_work, NULL);
+    pthread_cond_init(&p.cv_write, NULL);
+    unsigned started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, par_worker, &p) != 0) break;
+    s4c_status st = started ? S4C_OK : s4c_fail(d, S4C_ERROR_BACKEND, "cannot start threads");
+
+    /* The writer: tasks in order, chunk by chunk. */
+    pthread_mutex_lock(&p.mu);
+    while (st == S4C_OK && p.head_task < p.n_tasks) {
+        task *tk = &p.tasks[p.head_task];
+        if (tk->first) {
+            chunk *c = tk->first;
+            tk->first = c->next;
+            if (!tk->first) tk->last = NULL;
+            tk->buffered -= c->n;
+            pthread_cond_broadcast(&p.cv_work);
+            pthread_mutex_unlock(&p.mu);
+            s4c_status ws = write(wctx, c->data, c->n);
+            s4c_free(c);
+            pthread_mutex_lock(&p.mu);
+            if (ws != S4C_OK) st = s4c_fail(d, ws, "writing the output failed");
+        } else if (tk->done) {
+            if (tk->status != S4C_OK) {
+                st = tk->status;
+                if (d) *d = tk->detail;
+                break;
+            }
+            p.head_task++;
+            pthread_cond_broadcast(&p.cv_work);
+        } else {
+            pthread_cond_wait(&p.cv_write, &p.mu);
+        }
+    }
+    p.abort = 1;
+    pthread_cond_broadcast(&p.cv_work);
+    pthread_mutex_unlock(&p.mu);
+    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    for (size_t t = 0; t < p.n_tasks; t++) {
+        chunk *c = p.tasks[t].first;
+        while (c) {
+            chunk *next = c->next;
+            s4c_free(c);
+            c = next;
+        }
+    }
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv_work);
+    pthread_cond_destroy(&p.cv_write);
+    s4c_free(p.tasks);
+    s4c_free(tid);
+    return st;
+}
