@@ -47,6 +47,7 @@ from _s4codec._lz4framed import (  # noqa: F401
     LZ4F_VERSION,
     Lz4FramedError,
     Lz4FramedNoDataError,
+    clone_decompression_context,
     compress,
     compress_begin,
     compress_end,
@@ -54,9 +55,15 @@ from _s4codec._lz4framed import (  # noqa: F401
     create_compression_context,
     create_decompression_context,
     decompress,
+    decompress_dump,
     decompress_update,
     get_block_size,
+    get_decompression_position,
     get_frame_info,
+    marshal_decompression_checksum_context,
+    marshal_decompression_context,
+    unmarshal_decompression_checksum_context,
+    unmarshal_decompression_context,
 )
 
 __version__ = "0.14.0"
@@ -66,6 +73,7 @@ __all__ = [
     "Decompressor",
     "Lz4FramedError",
     "Lz4FramedNoDataError",
+    "clone_decompression_context",
     "compress",
     "compress_begin",
     "compress_end",
@@ -73,9 +81,15 @@ __all__ = [
     "create_compression_context",
     "create_decompression_context",
     "decompress",
+    "decompress_dump",
     "decompress_update",
     "get_block_size",
+    "get_decompression_position",
     "get_frame_info",
+    "marshal_decompression_checksum_context",
+    "marshal_decompression_context",
+    "unmarshal_decompression_checksum_context",
+    "unmarshal_decompression_context",
 ]
 
 _HEADER_MAX = 15  # magic + FLG + BD + content size + header checksum
@@ -141,32 +155,123 @@ class Compressor(object):
 
 
 class Decompressor(_Iterable):
-    """Iterates over the decompressed chunks of the first LZ4 frame read from ``fp``."""
+    """Iterates over the decompressed chunks of the first LZ4 frame read from ``fp``.
+
+    With the ph4r05 fork's continuation API: ``setfp`` swaps the input source (e.g. after a
+    dropped connection), ``setctx`` the decompression context (a clone, or one from
+    ``unmarshal_decompression_context``); a finished or aborted iteration can simply be
+    started again. ``data_read``, ``next_data_block``, ``last_read_aligned`` and
+    ``last_hint`` say where the input stands.
+    """
 
     def __init__(self, fp):
+        self.__lock = Lock()
+        self.__read = None
+        self.__ctx = create_decompression_context()
+        self.__frame_info = None
+        self.__data_read = 0
+        self.__last_hint = 0
+        self.__next_data_block = 0
+        self.__last_read_aligned = False
+        self.__first15 = None
+        self.setfp(fp)
+
+    @staticmethod
+    def __reader(fp):
         if fp is None:
             raise TypeError('fp')
         read = fp.read
         if not callable(read):
             raise TypeError('fp.read not callable')
-        self.__read = read
-        self.__lock = Lock()
-        self.__ctx = create_decompression_context()
-        self.__frame_info = None
+        return read
+
+    def setfp(self, fp):
+        """Reads the rest of the stream from ``fp`` (positioned where the context stands:
+        ``data_read``)."""
+        read = self.__reader(fp)
+        with self.__lock:
+            self.__read = read
+
+    def setctx(self, ctx):
+        """Continues with decompression context ``ctx`` (a clone or an unmarshalled one);
+        ``data_read`` becomes the context's absolute input position."""
+        consumed, _ = get_decompression_position(ctx)  # ValueError('ctx invalid') for others
+        with self.__lock:
+            self.__ctx = ctx
+            self.__data_read = consumed
+            self.__next_data_block = consumed
+            self.__last_hint = 0
+            self.__last_read_aligned = True
+            try:
+                self.__frame_info = get_frame_info(ctx)
+            except Lz4FramedError:
+                self.__frame_info = None
 
     @property
     def frame_info(self):
         """get_frame_info()'s dict once the header was read, else None."""
         return self.__frame_info
 
+    @property
+    def ctx(self):
+        """The decompression context (capsule): clone or marshal it."""
+        return self.__ctx
+
+    @property
+    def data_read(self):
+        """Compressed bytes the context has consumed: the absolute input offset it stands at
+        (a context from setctx() keeps its own position)."""
+        return self.__data_read
+
+    @property
+    def last_hint(self):
+        """Bytes the last read asked for (the decoder's hint)."""
+        return self.__last_hint
+
+    @property
+    def next_data_block(self):
+        """Input offset at which the last read was meant to end: just after the next block's
+        4-byte header, where that block's payload begins. Equal to ``data_read`` when the
+        last read was aligned; a state marshalled then continues from this offset."""
+        return self.__next_data_block
+
+    @property
+    def last_read_aligned(self):
+        """The last read returned exactly the bytes asked for: the context stands on a block
+        boundary (its marshalled state is smallest there)."""
+        return self.__last_read_aligned
+
+    @property
+    def first15(self):
+        """The bytes of the read during which the header was parsed (at most 15), or None."""
+        return self.__first15
+
+    def _read(self, read, hint):
+        data = read(hint)
+        if not data:
+            raise Lz4FramedNoDataError()
+        self.__last_hint = hint
+        self.__next_data_block = self.__data_read + hint
+        self.__data_read += len(data)
+        self.__last_read_aligned = len(data) == hint
+        return data
+
     def __iter__(self):
-        read = self.__read
-        ctx = self.__ctx
         with self.__lock:
+            read = self.__read
+            ctx = self.__ctx
             chunk_len = 32
             hint = _HEADER_MAX
+            if self.__frame_info is None:
+                try:
+                    self.__frame_info = get_frame_info(ctx)
+                except Lz4FramedError:
+                    pass
             while self.__frame_info is None:
-                out = decompress_update(ctx, read(hint), chunk_len)
+                data = self._read(read, hint)
+                if self.__first15 is None:
+                    self.__first15 = bytes(data[:_HEADER_MAX])
+                out = decompress_update(ctx, data, chunk_len)
                 hint = out.pop()
                 try:
                     self.__frame_info = get_frame_info(ctx)
@@ -181,8 +286,13 @@ class Decompressor(_Iterable):
                 chunk_len = get_block_size(self.__frame_info['block_size_id'])
                 for chunk in out:
                     yield chunk
+                break
+            else:
+                # continuing (a later iteration, or a context from setctx): follow its hint
+                chunk_len = get_block_size(self.__frame_info['block_size_id'])
+                hint = get_frame_info(ctx)['input_hint']
             while hint:
-                out = decompress_update(ctx, read(hint), chunk_len)
+                out = decompress_update(ctx, self._read(read, hint), chunk_len)
                 hint = out.pop()
                 for chunk in out:
                     yield chunk

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "codecs/lz4_frame_decoder.h"
+#include "s4codec_resume.h"
+#include "stream/stream_internal.h" /* the cpu-lz4 decoder's s4c_lz4d (hints, stages) */
 
 #define CCTX_NAME "_lz4fcctx"
 #define DCTX_NAME "_lz4fdctx"
@@ -135,10 +137,18 @@ typedef struct cctx {
     int begun;
 } cctx;
 
+/*
+ * A decompression context holds a generic cpu-lz4 s4c_decoder (single-frame):
+ * its state can be cloned and saved with the public resume API (the FORK's
+ * clone/marshal functions), and its codec state is our s4c_lz4d, read for the
+ * LZ4F-style hints, stages and frame info.
+ */
 typedef struct dctx {
     PyThread_type_lock lock;
-    s4c_lz4d d;
+    s4c_decoder *dec;
 } dctx;
+
+static s4c_lz4d *dctx_lz4d(const dctx *c) { return (s4c_lz4d *)c->dec->impl; }
 
 static void lock_ctx(PyThread_type_lock lock) {
     if (!PyThread_acquire_lock(lock, NOWAIT_LOCK)) {
@@ -158,7 +168,7 @@ static void cctx_destroy(PyObject *cap) {
 static void dctx_destroy(PyObject *cap) {
     dctx *c = PyCapsule_GetPointer(cap, DCTX_NAME);
     if (!c) return;
-    s4c_lz4d_release(&c->d);
+    s4c_decoder_free(c->dec);
     PyThread_free_lock(c->lock);
     PyMem_RawFree(c);
 }
@@ -194,22 +204,42 @@ static PyObject *create_compression_context(PyObject *self, PyObject *unused) {
     return cap;
 }
 
-static PyObject *create_decompression_context(PyObject *self, PyObject *unused) {
-    (void)self, (void)unused;
+static void dctx_options(s4c_decoder_options *o) {
+    s4c_decoder_options_init(o);
+    o->single_frame = 1; /* LZ4F: one frame per context until reset */
+}
+
+/* Wraps a decoder (taken over, freed on failure) in a new capsule. */
+static PyObject *wrap_decoder(s4c_decoder *dec) {
     dctx *c = PyMem_RawCalloc(1, sizeof *c);
-    if (!c) return PyErr_NoMemory();
+    if (!c) {
+        s4c_decoder_free(dec);
+        return PyErr_NoMemory();
+    }
+    c->dec = dec;
     if (!(c->lock = PyThread_allocate_lock())) {
+        s4c_decoder_free(dec);
         PyMem_RawFree(c);
         PyErr_SetString(PyExc_RuntimeError, "Failed to allocate lock");
         return NULL;
     }
-    s4c_lz4d_init(&c->d, 1);
     PyObject *cap = PyCapsule_New(c, DCTX_NAME, dctx_destroy);
     if (!cap) {
+        s4c_decoder_free(dec);
         PyThread_free_lock(c->lock);
         PyMem_RawFree(c);
     }
     return cap;
+}
+
+static PyObject *create_decompression_context(PyObject *self, PyObject *unused) {
+    (void)self, (void)unused;
+    s4c_decoder_options o;
+    dctx_options(&o);
+    s4c_decoder *dec = NULL;
+    s4c_status st = s4c_decoder_create(S4C_KIND_CPU_LZ4, &o, &dec, NULL);
+    if (st != S4C_OK) return st == S4C_ERROR_OUT_OF_MEMORY ? PyErr_NoMemory() : raise_code(self, E_GENERIC);
+    return wrap_decoder(dec);
 }
 
 /* ---------------------------------------------------------------- preferences */
@@ -273,6 +303,18 @@ static PyObject *compress(PyObject *self, PyObject *args, PyObject *kw) {
 done:
     PyBuffer_Release(&b);
     return out;
+}
+
+/* Runs a context's decoder, the GIL released when `big`. */
+static s4c_status run_stream(s4c_decoder *dec, s4c_in_buffer *in, s4c_out_buffer *o, int big) {
+    s4c_status st;
+    if (big) {
+        Py_BEGIN_ALLOW_THREADS st = s4c_decoder_stream(dec, in, o, NULL);
+        Py_END_ALLOW_THREADS
+    } else {
+        st = s4c_decoder_stream(dec, in, o, NULL);
+    }
+    return st;
 }
 
 /* Runs the decoder, the GIL released when `big`. */
@@ -474,10 +516,11 @@ static PyObject *get_frame_info(PyObject *self, PyObject *args) {
     dctx *c = get_ctx(cap, DCTX_NAME);
     if (!c) return NULL;
     lock_ctx(c->lock);
-    const s4c_lz4_frame_info *fi = s4c_lz4d_frame_info(&c->d);
-    int started = s4c_lz4d_consumed(&c->d) != 0;
+    const s4c_lz4d *d = dctx_lz4d(c);
+    const s4c_lz4_frame_info *fi = s4c_lz4d_frame_info(d);
+    int started = s4c_lz4d_consumed(d) != 0;
     s4c_lz4_frame_info info;
-    size_t hint = s4c_lz4d_hint(&c->d);
+    size_t hint = s4c_lz4d_hint(d);
     if (fi) info = *fi;
     PyThread_release_lock(c->lock);
     if (!fi) return raise_code(self, started ? E_frameDecoding_alreadyStarted : E_srcPtr_wrong);
@@ -517,11 +560,9 @@ static PyObject *decompress_update(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (!(list = PyList_New(0))) goto done;
     lock_ctx(c->lock);
-    s4c_lz4d *d = &c->d;
-    if (d->stage == S4C_LZ4D_DONE) s4c_lz4d_reset(d); /* a new frame, as LZ4F */
+    s4c_lz4d *d = dctx_lz4d(c);
+    if (d->stage == S4C_LZ4D_DONE) s4c_decoder_reset(c->dec); /* a new frame, as LZ4F */
     s4c_in_buffer in = {b.buf, (size_t)b.len, 0};
-    s4c_error_detail e;
-    memset(&e, 0, sizeof e);
     int failed = 0;
     for (;;) {
         if (!(chunk = PyBytes_FromStringAndSize(NULL, chunk_len))) {
@@ -529,10 +570,10 @@ static PyObject *decompress_update(PyObject *self, PyObject *args, PyObject *kw)
             break;
         }
         s4c_out_buffer o = {PyBytes_AS_STRING(chunk), (size_t)chunk_len, 0};
-        s4c_status st = run_decoder(d, &in, &o, &e, chunk_len >= S4PY_GIL_RELEASE_MIN);
+        s4c_status st = run_stream(c->dec, &in, &o, chunk_len >= S4PY_GIL_RELEASE_MIN);
         if (st != S4C_OK) {
-            raise_decoder(self, d, st, &e);
-            s4c_lz4d_reset(d); /* usable for a new frame, as LZ4F after an error */
+            raise_decoder(self, d, st, s4c_decoder_error(c->dec));
+            s4c_decoder_reset(c->dec); /* usable for a new frame, as LZ4F after an error */
             failed = 1;
             break;
         }
@@ -563,6 +604,279 @@ done:
     return list;
 }
 
+/* ---------------------------------------------------------------- FORK: continuation */
+
+/*
+ * The ph4r05 fork's clone / marshal functions (spec lz4framed-compat.md §1.5),
+ * over the library's resume API: blobs are S4CS saved states (docs/formats/
+ * state.md), exact anywhere (partial blocks, pending output, linked windows),
+ * validated on load. Argument-parse failures are ValueError('invalid params'),
+ * as the fork; state errors are Lz4FramedError('ERROR_GENERIC', 1, message)
+ * with a `status` attribute (the library status name).
+ */
+
+static PyObject *invalid_params(void) {
+    PyErr_Clear();
+    PyErr_SetString(PyExc_ValueError, "invalid params");
+    return NULL;
+}
+
+/* Lz4FramedError('ERROR_GENERIC', 1, message), .status = the library status name. */
+static PyObject *raise_state(PyObject *self, s4c_status st, const char *message) {
+    if (st == S4C_ERROR_OUT_OF_MEMORY) return PyErr_NoMemory();
+    PyObject *type = lzf_get_state(self)->Lz4FramedError;
+    PyObject *exc = PyObject_CallFunction(type, "sis", error_names[E_GENERIC], E_GENERIC,
+                                          message && *message ? message : s4c_strerror(st));
+    if (!exc) return NULL;
+    PyObject *name = PyUnicode_FromString(s4c_status_name(st));
+    int rc = name ? PyObject_SetAttrString(exc, "status", name) : -1;
+    Py_XDECREF(name);
+    if (rc == 0) PyErr_SetObject(type, exc);
+    Py_DECREF(exc);
+    return NULL;
+}
+
+static PyObject *clone_decompression_context(PyObject *self, PyObject *args, PyObject *kw) {
+    static char *names[] = {"ctx", NULL};
+    PyObject *cap;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O:clone_decompression_context", names, &cap))
+        return invalid_params();
+    dctx *c = get_ctx(cap, DCTX_NAME);
+    if (!c) return NULL;
+    s4c_error_detail e;
+    memset(&e, 0, sizeof e);
+    s4c_decoder *copy = NULL;
+    lock_ctx(c->lock);
+    s4c_status st = s4c_decoder_clone(c->dec, &copy, &e);
+    PyThread_release_lock(c->lock);
+    if (st != S4C_OK) return raise_state(self, st, e.message);
+    return wrap_decoder(copy);
+}
+
+/* The saved state of a context's decoder, as bytes (its lock held by the caller). */
+static PyObject *save_locked(PyObject *self, dctx *c) {
+    s4c_error_detail e;
+    memset(&e, 0, sizeof e);
+    size_t need = 0;
+    s4c_status st = s4c_decoder_save(c->dec, NULL, 0, &need, &e);
+    if (st != S4C_ERROR_DST_TOO_SMALL) return raise_state(self, st, e.message);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
+    if (!out) return NULL;
+    size_t got = 0;
+    st = s4c_decoder_save(c->dec, PyBytes_AS_STRING(out), need, &got, &e);
+    if (st != S4C_OK || got != need) {
+        Py_DECREF(out);
+        return raise_state(self, st != S4C_OK ? st : S4C_ERROR_STAGE, e.message);
+    }
+    return out;
+}
+
+static PyObject *marshal_decompression_context(PyObject *self, PyObject *args, PyObject *kw) {
+    static char *names[] = {"ctx", NULL};
+    PyObject *cap;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O:marshal_decompression_context", names, &cap))
+        return invalid_params();
+    dctx *c = get_ctx(cap, DCTX_NAME);
+    if (!c) return NULL;
+    lock_ctx(c->lock);
+    PyObject *out = save_locked(self, c);
+    PyThread_release_lock(c->lock);
+    return out;
+}
+
+/*
+ * unmarshal_decompression_context(ctx, head=None): `ctx` is the blob (the
+ * fork's parameter name). With `head` (the stream's first bytes, at least as
+ * many as the blob's fingerprint covers, up to 4096), a blob saved for another
+ * stream is refused (status S4C_ERROR_STATE_FOREIGN). Without it the
+ * fingerprint is not checked (the fork's one-argument form): the envelope is
+ * still verified (magic, version, size, CRC32C) and every field validated,
+ * and the new context carries no fingerprint (its own blobs then load with
+ * any head).
+ */
+static PyObject *unmarshal_decompression_context(PyObject *self, PyObject *args, PyObject *kw) {
+    static char *names[] = {"ctx", "head", NULL};
+    Py_buffer blob, head = {0};
+    PyObject *head_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|O:unmarshal_decompression_context", names,
+                                     &blob, &head_obj))
+        return invalid_params();
+    if (head_obj != Py_None && PyObject_GetBuffer(head_obj, &head, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&blob);
+        return invalid_params();
+    }
+    PyObject *result = NULL;
+    uint8_t *copy = NULL;
+    s4c_error_detail e;
+    memset(&e, 0, sizeof e);
+    s4c_state_info info;
+    s4c_status st = s4c_state_inspect(blob.buf, (size_t)blob.len, &info, &e);
+    if (st != S4C_OK) {
+        raise_state(self, st, e.message);
+        goto done;
+    }
+    if (info.kind != S4C_KIND_CPU_LZ4) {
+        const char *kname = s4c_kind_name(info.kind);
+        char msg[160];
+        PyOS_snprintf(msg, sizeof msg,
+                      "the saved state is a %s decoder's, not an LZ4 decompression context",
+                      kname ? kname : "unknown");
+        raise_state(self, S4C_ERROR_STATE_INVALID, msg);
+        goto done;
+    }
+    const void *src = blob.buf;
+    const void *hp = head.buf;
+    size_t hn = head_obj != Py_None ? (size_t)head.len : 0;
+    if (head_obj == Py_None && info.fingerprint_len) {
+        /* No head to check against: load a copy whose envelope covers 0 bytes
+         * of the stream (docs/formats/state.md: fingerprint_len at 44, XXH64
+         * at 48, CRC32C of everything before the last 4 bytes). */
+        if (!(copy = PyMem_RawMalloc((size_t)blob.len))) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(copy, blob.buf, (size_t)blob.len);
+        s4c_store_le32(copy + 44, 0);
+        s4c_store_le64(copy + 48, XXH64(NULL, 0, 0));
+        s4c_store_le32(copy + blob.len - 4, s4c_crc32c(0, copy, (size_t)blob.len - 4));
+        src = copy;
+        hp = NULL;
+        hn = 0;
+    }
+    s4c_decoder_options o;
+    dctx_options(&o);
+    s4c_decoder *dec = NULL;
+    st = s4c_decoder_load(src, (size_t)blob.len, hp, hn, &o, &dec, &e);
+    if (st != S4C_OK) {
+        raise_state(self, st, e.message);
+        goto done;
+    }
+    result = wrap_decoder(dec);
+done:
+    PyMem_RawFree(copy);
+    if (head_obj != Py_None) PyBuffer_Release(&head);
+    PyBuffer_Release(&blob);
+    return result;
+}
+
+/*
+ * The running content checksum (XXH32) as the fork's 48-byte layout: 11 LE
+ * u32 (total_len_32, large_len, v1..v4, the 16 buffered bytes, memsize), then
+ * 4 reserved bytes, zero (the fork left them uninitialised).
+ */
+#define CHECKSUM_BLOB 48
+
+static PyObject *marshal_decompression_checksum_context(PyObject *self, PyObject *args,
+                                                        PyObject *kw) {
+    static char *names[] = {"ctx", NULL};
+    (void)self;
+    PyObject *cap;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O:marshal_decompression_checksum_context", names,
+                                     &cap))
+        return invalid_params();
+    dctx *c = get_ctx(cap, DCTX_NAME);
+    if (!c) return NULL;
+    uint8_t b[CHECKSUM_BLOB];
+    memset(b, 0, sizeof b);
+    lock_ctx(c->lock);
+    const XXH32_state_t *x = &dctx_lz4d(c)->content_xxh;
+    s4c_store_le32(b + 0, x->total_len_32);
+    s4c_store_le32(b + 4, x->large_len);
+    for (int i = 0; i < 4; i++) s4c_store_le32(b + 8 + 4 * i, x->v[i]);
+    memcpy(b + 24, x->mem32, 16);
+    s4c_store_le32(b + 40, x->memsize);
+    PyThread_release_lock(c->lock);
+    return PyBytes_FromStringAndSize((const char *)b, sizeof b);
+}
+
+static PyObject *unmarshal_decompression_checksum_context(PyObject *self, PyObject *args,
+                                                          PyObject *kw) {
+    static char *names[] = {"ctx", "checksum", NULL};
+    PyObject *cap;
+    Py_buffer blob;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "Oy*:unmarshal_decompression_checksum_context",
+                                     names, &cap, &blob))
+        return invalid_params();
+    PyObject *result = NULL;
+    dctx *c = get_ctx(cap, DCTX_NAME);
+    if (!c) goto done;
+    const uint8_t *b = blob.buf;
+    if (blob.len != CHECKSUM_BLOB) {
+        char msg[96];
+        PyOS_snprintf(msg, sizeof msg, "a checksum state is %d bytes, not %zd", CHECKSUM_BLOB,
+                      blob.len);
+        raise_state(self, S4C_ERROR_STATE_INVALID, msg);
+        goto done;
+    }
+    XXH32_state_t x;
+    memset(&x, 0, sizeof x);
+    x.total_len_32 = s4c_load_le32(b + 0);
+    x.large_len = s4c_load_le32(b + 4);
+    for (int i = 0; i < 4; i++) x.v[i] = s4c_load_le32(b + 8 + 4 * i);
+    memcpy(x.mem32, b + 24, 16);
+    x.memsize = s4c_load_le32(b + 40);
+    uint32_t reserved = s4c_load_le32(b + 44);
+    const char *why = NULL;
+    if (x.memsize > 15 || x.memsize != x.total_len_32 % 16)
+        why = "checksum state: buffered byte count is inconsistent";
+    else if (x.large_len > 1 || (x.total_len_32 >= 16 && !x.large_len))
+        why = "checksum state: large_len flag is inconsistent";
+    else if (reserved)
+        why = "checksum state: reserved bytes are not zero";
+    if (why) {
+        raise_state(self, S4C_ERROR_STATE_INVALID, why);
+        goto done;
+    }
+    lock_ctx(c->lock);
+    dctx_lz4d(c)->content_xxh = x;
+    PyThread_release_lock(c->lock);
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&blob);
+    return result;
+}
+
+static PyObject *decompress_dump(PyObject *self, PyObject *args, PyObject *kw) {
+    static char *names[] = {"ctx", NULL};
+    (void)self;
+    PyObject *cap;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O:decompress_dump", names, &cap))
+        return invalid_params();
+    dctx *c = get_ctx(cap, DCTX_NAME);
+    if (!c) return NULL;
+    char line[320];
+    lock_ctx(c->lock);
+    const s4c_lz4d *d = dctx_lz4d(c);
+    s4c_decoder_position pos;
+    s4c_decoder_get_position(c->dec, &pos);
+    PyOS_snprintf(line, sizeof line,
+                  "StateDump: stage: %u, consumed: %llu, produced: %llu, stage_have: %u, "
+                  "stage_need: %u, block_size: %u, left: %u, hist_len: %u, pend_len: %u, "
+                  "hint: %zu, at_checkpoint: %d\n",
+                  (unsigned)d->stage, (unsigned long long)pos.consumed,
+                  (unsigned long long)pos.produced, d->stage_have, d->stage_need, d->block_size,
+                  d->left, d->hist_len, d->pend_len, s4c_lz4d_hint(d), pos.at_checkpoint);
+    PyThread_release_lock(c->lock);
+    PySys_WriteStderr("%s", line);
+    Py_RETURN_NONE;
+}
+
+/* Ours: (consumed, produced) of a context, absolute from the stream's start. */
+static PyObject *get_decompression_position(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *cap;
+    if (!PyArg_ParseTuple(args, "O:get_decompression_position", &cap)) return NULL;
+    dctx *c = get_ctx(cap, DCTX_NAME);
+    if (!c) return NULL;
+    s4c_decoder_position pos;
+    lock_ctx(c->lock);
+    s4c_decoder_get_position(c->dec, &pos);
+    PyThread_release_lock(c->lock);
+    return Py_BuildValue("(KK)", (unsigned long long)pos.consumed,
+                         (unsigned long long)pos.produced);
+}
+
 /* ---------------------------------------------------------------- submodule */
 
 static PyMethodDef lzf_methods[] = {
@@ -590,6 +904,33 @@ static PyMethodDef lzf_methods[] = {
      METH_VARARGS | METH_KEYWORDS,
      "decompress_update($module, /, ctx, b, chunk_len=65536)\n--\n\nDecoded chunks, then the "
      "next-input hint."},
+    {"clone_decompression_context", (PyCFunction)(void (*)(void))clone_decompression_context,
+     METH_VARARGS | METH_KEYWORDS,
+     "clone_decompression_context($module, /, ctx)\n--\n\nAn independent deep copy of a "
+     "decompression context."},
+    {"marshal_decompression_context", (PyCFunction)(void (*)(void))marshal_decompression_context,
+     METH_VARARGS | METH_KEYWORDS,
+     "marshal_decompression_context($module, /, ctx)\n--\n\nThe context's state as bytes (an "
+     "S4CS saved state)."},
+    {"unmarshal_decompression_context",
+     (PyCFunction)(void (*)(void))unmarshal_decompression_context, METH_VARARGS | METH_KEYWORDS,
+     "unmarshal_decompression_context($module, /, ctx, head=None)\n--\n\nA new context from "
+     "a marshalled state (ctx); head: the stream's first bytes, to refuse a foreign state."},
+    {"marshal_decompression_checksum_context",
+     (PyCFunction)(void (*)(void))marshal_decompression_checksum_context,
+     METH_VARARGS | METH_KEYWORDS,
+     "marshal_decompression_checksum_context($module, /, ctx)\n--\n\nThe running content "
+     "checksum state (48 bytes)."},
+    {"unmarshal_decompression_checksum_context",
+     (PyCFunction)(void (*)(void))unmarshal_decompression_checksum_context,
+     METH_VARARGS | METH_KEYWORDS,
+     "unmarshal_decompression_checksum_context($module, /, ctx, checksum)\n--\n\nReplaces "
+     "the running content checksum state of ctx."},
+    {"decompress_dump", (PyCFunction)(void (*)(void))decompress_dump, METH_VARARGS | METH_KEYWORDS,
+     "decompress_dump($module, /, ctx)\n--\n\nOne line of the context's state on stderr."},
+    {"get_decompression_position", get_decompression_position, METH_VARARGS,
+     "get_decompression_position($module, ctx, /)\n--\n\n(consumed, produced): absolute "
+     "stream offsets of a decompression context."},
     {NULL, NULL, 0, NULL},
 };
 
