@@ -847,12 +847,6 @@ s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uin
     if (in_frame) {
         frame_out = s4c_blob_get_varint(r);
         LOAD_CHECK_READ();
-        if (frame_out > produced)
-            LOAD_FAIL("lz4 frame output %llu exceeds the stream's %llu bytes",
-                      (unsigned long long)frame_out, (unsigned long long)produced);
-        if (frames_done == 0 && frame_out != produced)
-            LOAD_FAIL("lz4 first frame's output %llu differs from the stream's %llu bytes",
-                      (unsigned long long)frame_out, (unsigned long long)produced);
         if (fi.has_content_size && frame_out > fi.content_size)
             LOAD_FAIL("lz4 frame output %llu exceeds the declared content size %llu",
                       (unsigned long long)frame_out, (unsigned long long)fi.content_size);
@@ -939,6 +933,14 @@ s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uin
         need = 8;
         break;
     }
+    /* The frame's output counts a pending block; the stream's does not yet. */
+    if (in_frame && frame_out > produced + pend)
+        LOAD_FAIL("lz4 frame output %llu exceeds the stream's %llu bytes (+%u pending)",
+                  (unsigned long long)frame_out, (unsigned long long)produced, pend);
+    if (in_frame && frames_done == 0 && frame_out != produced + pend)
+        LOAD_FAIL("lz4 first frame's output %llu differs from the stream's %llu bytes (+%u "
+                  "pending)",
+                  (unsigned long long)frame_out, (unsigned long long)produced, pend);
     if (stage_uses_hdr(stage)) {
         uint64_t h = s4c_blob_get_varint(r);
         LOAD_CHECK_READ();
@@ -968,6 +970,7 @@ s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uin
     /* Output: the linked window (with a pending block at its end), or an
      * independent pending block. Buffers as the decoder itself sizes them. */
     uint32_t hist = 0, span = 0;
+    int has_out = (in_frame && fi.linked) || pend; /* as save writes a window */
     if (in_frame && fi.linked) {
         hist = window_of(frame_out);
         span = hist > pend ? hist : pend;
@@ -978,7 +981,7 @@ s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uin
         if (!grow(&d->out_buf, &d->out_buf_cap, bmax))
             return s4c_fail(e, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     }
-    if (span) {
+    if (has_out) {
         size_t n = 0;
         s4c_blob_get_window(r, d->out_buf, d->out_buf_cap, &n);
         LOAD_CHECK_READ();
