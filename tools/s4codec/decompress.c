@@ -17,13 +17,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "decompress_resume.h"
 #include "options.h"
 #include "progress.h"
 #include "safe_output.h"
 #include "s4codec_stream.h"
 
 static const char help_text[] =
-    "usage: s4codec decompress [-o OUT] [-f] [-q] [INPUT|-]\n"
+    "usage: s4codec decompress [-o OUT] [-f] [-q] [-v] [--threads N]\n"
+    "                          [--checkpoint STATEFILE [--spacing BYTES]] [INPUT|-]\n"
     "\n"
     "Decompresses a zstd, gzip or lz4 file (recognised by its magic bytes,\n"
     "whatever its name), including multi-frame zstd, multi-member gzip and\n"
@@ -33,6 +35,13 @@ static const char help_text[] =
     "                     its .zst/.gz/.lz4 suffix, or stdout when reading stdin\n"
     "  -f, --force        overwrite an existing OUT\n"
     "  -q, --quiet        no progress line\n"
+    "  -v, --verbose      say how the resumable forms proceed (stderr)\n"
+    "      --threads N    decode on N threads (0: every CPU) through INPUT.s4ci\n"
+    "                     (s4codec build-index); without one, on 1 thread\n"
+    "      --checkpoint STATEFILE  resumable: output goes to OUT.s4partial and the\n"
+    "                     decoder state to STATEFILE at every checkpoint; a rerun\n"
+    "                     with STATEFILE present resumes (also after kill -9)\n"
+    "      --spacing BYTES  output between checkpoints (default 4M)\n"
     "  -h, --help         this help\n"
     "\n"
     "The input is kept. On corrupt or truncated input nothing is left behind:\n"
@@ -146,6 +155,16 @@ int cli_decompress_main(int argc, char **argv) {
 
     cli_input in;
     if ((rc = cli_input_open(a.input, &in))) return rc;
+    /* Resumable forms (decompress_resume.c): --checkpoint, --threads N with an index. */
+    if (a.checkpoint || (a.threads_set && a.threads != 1)) {
+        rc = a.checkpoint ? cli_decompress_checkpoint(&a, path, &in)
+                          : cli_decompress_parallel(&a, path, &in);
+        if (rc >= 0) {
+            cli_input_close(&in);
+            return rc;
+        }
+        rc = 0; /* no index: the one-thread decode below */
+    }
     pump p = {NULL, &in, NULL, malloc(CLI_BUFFER_SIZE), malloc(CLI_BUFFER_SIZE)};
     cli_output out;
     size_t n = 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ckindex_cli.h"
 #include "cli.h"
 #include "progress.h"
 #include "s4codec.h"
@@ -29,7 +30,10 @@ static const cli_command commands[] = {
     {"inspect", NULL, cli_s4_inspect_main, "list the frames of an S4F2 body without decoding"},
     {"index", NULL, cli_s4_index_main, "print an S4IX .s4index sidecar"},
     {"encode", NULL, cli_s4_encode_main, "encode a file as S4 stores it (body, sidecar, metadata)"},
-    {"cat", NULL, cli_s4_cat_main, "write a byte range of an S4F2 body, decoding only its frames"},
+    {"cat", NULL, cli_cat_main,
+     "write a byte range of a .zst/.gz/.lz4 file (or, with --range, of an S4F2 body)"},
+    {"build-index", NULL, cli_build_index_main,
+     "write FILE.s4ci, a checkpoint index for random access and --threads"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -46,6 +46,21 @@ int cli_parse_int(const char *s, int min, int max, int *value) {
     return 0;
 }
 
+int cli_parse_size(const char *s, uint64_t *value) {
+    if (!s || *s < '0' || *s > '9') return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k') shift = 10;
+    else if (*end == 'M' || *end == 'm') shift = 20;
+    else if (*end == 'G' || *end == 'g') shift = 30;
+    if (shift) end++;
+    if (errno || *end || v > (UINT64_MAX >> shift)) return -1;
+    *value = (uint64_t)v << shift;
+    return 0;
+}
+
 int cli_parse_int_list(const char *s, int min, int max, int *values, int capacity, int *count) {
     char buf[256];
     if (!s || strlen(s) >= sizeof(buf)) return -1;
@@ -78,7 +93,9 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
         {"codec", required_argument, NULL, 'c'},  {"level", required_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
         {"keep", no_argument, NULL, 'k'},         {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         {"threads", required_argument, NULL, 'T'},
+        {"checkpoint", required_argument, NULL, 'C'}, {"spacing", required_argument, NULL, 'S'},
+        {"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
     const char *level_text = NULL;
@@ -86,9 +103,42 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
     args->codec = cli_codec_by_name("zstd");
     cli_options_begin();
     int c;
-    while ((c = getopt_long(argc, argv, with_codec ? ":c:l:o:fkqh" : ":o:fkqh", longopts, NULL)) !=
+    while ((c = getopt_long(argc, argv, with_codec ? ":c:l:o:fkqh" : ":o:fkqhv", longopts, NULL)) !=
            -1) {
+        if (with_codec && (c == 'T' || c == 'C' || c == 'S')) {
+            cli_error(CLI_EXIT_USAGE, "%s: option '%s' applies to decompress only", command,
+                      argv[optind - 1]);
+            return usage_hint(command);
+        }
         switch (c) {
+        case 'T': {
+            int t = 0;
+            if (cli_parse_int(optarg, 0, 1024, &t) != 0) {
+                cli_error(CLI_EXIT_USAGE, "%s: --threads wants 0..1024 (0: every CPU), not '%s'",
+                          command, optarg);
+                return usage_hint(command);
+            }
+            args->threads_set = 1;
+            args->threads = (unsigned)t;
+            break;
+        }
+        case 'C':
+            if (!*optarg) {
+                cli_error(CLI_EXIT_USAGE, "%s: empty --checkpoint file name", command);
+                return usage_hint(command);
+            }
+            args->checkpoint = optarg;
+            break;
+        case 'S':
+            if (cli_parse_size(optarg, &args->spacing) != 0 || args->spacing == 0) {
+                cli_error(CLI_EXIT_USAGE, "%s: --spacing wants a byte count > 0 (K, M, G allowed), "
+                          "not '%s'", command, optarg);
+                return usage_hint(command);
+            }
+            break;
+        case 'v':
+            args->verbose = 1;
+            break;
         case 'c':
         case 'l':
             if (!with_codec) {

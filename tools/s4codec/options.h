@@ -16,6 +16,12 @@ typedef struct cli_stream_args {
     int force;              /* -f: overwrite an existing output */
     int quiet;              /* -q: no progress line */
     int help;               /* --help was given: print help, exit 0 */
+    /* decompress only (docs/cli.md, "Resumable decoding") */
+    int threads_set;        /* --threads was given */
+    unsigned threads;       /* --threads N (0: every CPU) */
+    const char *checkpoint; /* --checkpoint STATEFILE, or NULL */
+    uint64_t spacing;       /* --spacing BYTES between checkpoints (0: default) */
+    int verbose;            /* -v, --verbose */
 } cli_stream_args;
 
 /*
@@ -29,6 +35,8 @@ void cli_options_begin(void);
 /* Reports the option getopt_long() rejected (`c` is '?' or ':'); returns 2. */
 int cli_option_error(const char *command, int c, char **argv);
 
+/* A byte count: decimal, optionally with K, M, G (KiB, MiB, GiB); 0 or -1. */
+int cli_parse_size(const char *s, uint64_t *value);
 /* Decimal integer in [min, max]; 0 on success, -1 otherwise. */
 int cli_parse_int(const char *s, int min, int max, int *value);
 /* Comma-separated levels ("1,3,9"); 0 on success, -1 on a malformed list. */
