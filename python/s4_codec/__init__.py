@@ -26,6 +26,11 @@ from _s4codec import (
     S4ManifestSizeMismatchError,
     S4SizeMismatchError,
     S4UnregisteredCodecError,
+    S4StateError,
+    S4StateForeignError,
+    S4StateVersionError,
+    S4CheckpointIndexError,
+    S4NotAtCheckpointError,
     bind_index,
     crc32c,
     decode_index,
@@ -36,6 +41,15 @@ from _s4codec import (
     read_frame,
     s4codec_version,
     train_dictionary,
+)
+
+# Resumable streaming decoding and random access (ours): docs/python.md, "Resumable decoding".
+from s4_codec._stream import (  # noqa: E402
+    CHECKPOINT_INDEX_SUFFIX,
+    Decompressor,
+    build_index,
+    inspect_state,
+    open,
 )
 
 #: S4's version: this package is a drop-in for ``s4_codec`` 1.5.2.
@@ -62,6 +76,16 @@ __all__ = [
     "S4ManifestSizeMismatchError",
     "S4SizeMismatchError",
     "S4UnregisteredCodecError",
+    "S4StateError",
+    "S4StateForeignError",
+    "S4StateVersionError",
+    "S4CheckpointIndexError",
+    "S4NotAtCheckpointError",
+    "CHECKPOINT_INDEX_SUFFIX",
+    "Decompressor",
+    "build_index",
+    "inspect_state",
+    "open",
     "__version__",
     "bind_index",
     "crc32c",

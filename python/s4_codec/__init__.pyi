@@ -1,6 +1,7 @@
 """Type stubs for s4_codec (drop-in for S4's s4_codec 1.5.2, on libs4codec)."""
 
 import sys
+import io
 from typing import Dict, Final, Iterable, List, Optional, Tuple, TypedDict, final
 
 if sys.version_info >= (3, 12):
@@ -33,6 +34,16 @@ __all__ = [
     "S4ManifestSizeMismatchError",
     "S4SizeMismatchError",
     "S4UnregisteredCodecError",
+    "S4StateError",
+    "S4StateForeignError",
+    "S4StateVersionError",
+    "S4CheckpointIndexError",
+    "S4NotAtCheckpointError",
+    "CHECKPOINT_INDEX_SUFFIX",
+    "Decompressor",
+    "build_index",
+    "inspect_state",
+    "open",
     "__version__",
     "bind_index",
     "crc32c",
@@ -175,3 +186,76 @@ class S4BackendError(RuntimeError):
 
 class S4IoError(OSError):
     status: str
+
+# Resumable streaming decoding and random access (ours).
+
+class S4StateError(S4IoError): ...
+class S4StateForeignError(S4StateError): ...
+class S4StateVersionError(S4StateError): ...
+class S4CheckpointIndexError(S4StateError): ...
+class S4NotAtCheckpointError(S4Error): ...
+
+CHECKPOINT_INDEX_SUFFIX: str
+
+_Position = TypedDict(
+    "_Position",
+    {
+        "consumed": int,
+        "produced": int,
+        "at_checkpoint": bool,
+        "checkpoints": int,
+        "resume_offset": int,
+        "resume_produced": int,
+    },
+)
+_StateInfo = TypedDict(
+    "_StateInfo",
+    {
+        "codec": str,
+        "version": int,
+        "consumed": int,
+        "produced": int,
+        "resume_offset": int,
+        "resume_produced": int,
+        "fingerprint_len": int,
+        "at_checkpoint": bool,
+    },
+)
+
+class Decompressor:
+    def __init__(
+        self, codec: Optional[str] = None, checkpoint_spacing: int = 0, stop_at_checkpoint: bool = False
+    ) -> None: ...
+    def decompress(self, data: _BytesLike, max_length: int = -1) -> bytes: ...
+    def finish(self) -> None: ...
+    @property
+    def codec(self) -> Optional[str]: ...
+    @property
+    def needs_input(self) -> bool: ...
+    @property
+    def eof(self) -> bool: ...
+    @property
+    def unused_input(self) -> int: ...
+    @property
+    def consumed(self) -> int: ...
+    @property
+    def produced(self) -> int: ...
+    @property
+    def at_checkpoint(self) -> bool: ...
+    @property
+    def resume_offset(self) -> int: ...
+    def checkpoint(self) -> _Position: ...
+    def save(self) -> bytes: ...
+    def clone(self) -> "Decompressor": ...
+    @classmethod
+    def load(
+        cls,
+        blob: _BytesLike,
+        head: _BytesLike,
+        checkpoint_spacing: int = 0,
+        stop_at_checkpoint: bool = False,
+    ) -> "Decompressor": ...
+
+def inspect_state(blob: _BytesLike) -> _StateInfo: ...
+def build_index(path: str, spacing: int = 0, index_path: Optional[str] = None) -> str: ...
+def open(path: str, mode: str = "rb", index: bool = True, checkpoint_spacing: int = 0) -> io.BufferedIOBase: ...

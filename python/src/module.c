@@ -18,6 +18,7 @@ static const exec_step exec_steps[] = {
     s4py_exec_crc32c, s4py_exec_dictionary_training, s4py_exec_build_info,
     s4py_exec_lz4framed,
     s4py_exec_container,
+    s4py_exec_resume,
 };
 
 static int module_exec(PyObject *module) {

@@ -42,7 +42,15 @@
     X(PyTypeObject, cpu_zstd_type)                                                                 \
     X(PyTypeObject, cpu_gzip_type)                                                                 \
     X(PyTypeObject, cpu_zstd_dict_type)                                                            \
-    X(PyTypeObject, cpu_lz4_type)
+    X(PyTypeObject, cpu_lz4_type)                                                                  \
+    /* resumable decoding; resume.c */                                                             \
+    X(PyObject, S4StateError)                                                                      \
+    X(PyObject, S4StateForeignError)                                                               \
+    X(PyObject, S4StateVersionError)                                                               \
+    X(PyObject, S4CheckpointIndexError)                                                            \
+    X(PyObject, S4NotAtCheckpointError)                                                            \
+    X(PyTypeObject, stream_decoder_type)                                                           \
+    X(PyTypeObject, ckindex_type)
 
 typedef struct s4py_state {
 #define S4PY_X_FIELD(type, name) type *name;
@@ -63,6 +71,7 @@ int s4py_exec_dictionary_training(PyObject *module);
 int s4py_exec_build_info(PyObject *module);
 int s4py_exec_lz4framed(PyObject *module); /* lz4framed.c: the _lz4framed submodule */
 int s4py_exec_container(PyObject *module);
+int s4py_exec_resume(PyObject *module); /* resume.c: resumable decoders, checkpoint indexes */
 
 /* ---------------------------------------------------------------- errors.c */
 /* Raises the exception S4's Python binding raises for `detail` (its status
