@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ckindex_cli.h"
@@ -237,6 +238,23 @@ static int ck_start(ck_run *r, uint32_t kind, const uint8_t *head, size_t head_n
     return 0;
 }
 
+/* Test hook (tests/cli/test_resume.sh): S4CODEC_TEST_WRITE_DELAY_US sleeps
+ * that long per 64 KiB written, after the write, so that kill -9 can land
+ * anywhere in a run of a few MiB. */
+static void test_delay(size_t n) {
+    static long us = -1;
+    if (us < 0) {
+        const char *e = getenv("S4CODEC_TEST_WRITE_DELAY_US");
+        us = e ? atol(e) : 0;
+        if (us < 0 || us > 1000000) us = 0;
+    }
+    if (us) {
+        long t = (long)((double)us * (double)n / 65536.0);
+        struct timespec ts = {t / 1000000, (t % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int ck_loop(ck_run *r, uint64_t written) {
     uint64_t seen = 0;
     int eof = 0;
@@ -258,6 +276,7 @@ static int ck_loop(ck_run *r, uint64_t written) {
         if (ob.pos && cli_write_all(r->pfd, r->obuf, ob.pos) != 0)
             return cli_error(CLI_EXIT_IO, "%s: write error: %s", r->partial, strerror(errno));
         written += ob.pos;
+        if (ob.pos) test_delay(ob.pos);
         s4c_decoder_position pos;
         s4c_decoder_get_position(r->dec, &pos);
         int fresh = pos.at_checkpoint && pos.checkpoints != seen;
