@@ -292,8 +292,9 @@ class _S4File(io.BufferedIOBase):
         if best is None:
             self._dec = Decompressor(None, self._spacing, stop_at_checkpoint=True)
             self._in_off = 0
+            self._out_off = 0
             return
-        _, _, saved = best
+        self._out_off, _, saved = best
         if isinstance(saved, bytes):
             dec = Decompressor.load(saved, self._head, self._spacing, stop_at_checkpoint=True)
         else:
@@ -321,24 +322,25 @@ class _S4File(io.BufferedIOBase):
     def _decode_forward(self, offset, n):
         """Decoded bytes [offset, offset + n) by the forward decoder (shorter at the end)."""
         dec = self._dec
-        if dec.produced > offset:
+        if self._out_off > offset:
             self._restart(offset)
             dec = self._dec
         parts = []
         want = n
-        skip = offset - dec.produced
+        skip = offset - self._out_off
         while want > 0:
             if dec.needs_input:
                 data = self._pread(self._in_off, _READ_CHUNK)
                 if not data:
                     dec.finish()  # raises when the stream is truncated
-                    self._size = dec.produced
+                    self._size = self._out_off
                     break
                 self._in_off += len(data)
             else:
                 data = b""
             limit = skip if skip > 0 else want
             out = dec.decompress(data, min(limit, 16 * 1024 * 1024))
+            self._out_off += len(out)
             if dec.at_checkpoint and dec.checkpoint()["checkpoints"]:
                 self._remember(dec)
             if skip > 0:
@@ -377,7 +379,7 @@ class _S4File(io.BufferedIOBase):
     def _total_size(self):
         if self._size is None:
             with self._lock:
-                self._decode_forward(max(self._pos, self._dec.produced), 1 << 62)
+                self._decode_forward(max(self._pos, self._out_off), 1 << 62)
         return self._size
 
     def seek(self, offset, whence=io.SEEK_SET):
