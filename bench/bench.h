@@ -30,6 +30,10 @@ typedef struct bench_settings {
     int quick;              /* 1 MiB inputs only (a smoke run) */
     const char *only_file;  /* restrict the codec table to one corpus file, or NULL */
     const char *only_codec; /* restrict the codec table to one codec label, or NULL */
+    size_t object_size;     /* table 5: bytes of the object (1 GiB; --quick 32 MiB) */
+    int range_reads;        /* table 5: range reads per path (200; --quick 20) */
+    const char *cli_path;   /* table 5: the s4codec binary, or NULL (no CLI line) */
+    const char *tmp_dir;    /* table 5: where the body and sidecar are written */
 } bench_settings;
 
 extern bench_settings bench_cfg;
@@ -184,5 +188,8 @@ void bench_table_codecs(void);
 void bench_table_gzip_zlib(void);
 void bench_table_crc32c(void);
 void bench_table_streaming(void);
+/* S4 objects (issue 5); returns non-zero when a check (identical bodies,
+ * decoded bytes) failed. */
+int bench_table_objects(void);
 
 #endif /* S4C_BENCH_H */

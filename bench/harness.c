@@ -27,6 +27,14 @@ bench_settings bench_cfg = {
     .quick = 0,
     .only_file = NULL,
     .only_codec = NULL,
+    .object_size = (size_t)1 << 30,
+    .range_reads = 200,
+#ifdef S4C_BENCH_CLI
+    .cli_path = S4C_BENCH_CLI,
+#else
+    .cli_path = NULL,
+#endif
+    .tmp_dir = "/tmp",
 };
 
 const bench_corpus_file bench_corpus[] = {

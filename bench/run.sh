@@ -4,6 +4,8 @@
 #   bench/run.sh                 all tables, final settings (best of 5 rounds)
 #   bench/run.sh --quick         1 MiB inputs only, 3 rounds (smoke run)
 #   bench/run.sh codecs --file linux.tar --codec cpu-zstd   (see s4c_bench --help)
+#   bench/run.sh objects         table 5, S4 objects (issue 5): 1 GiB object
+#   bench/run.sh objects --object-size 32M --range-reads 20   (a small run)
 # Environment: S4C_BENCH_BUILD (build dir), S4C_CORPUS (corpus dir),
 # S4C_MAKE_CORPUS (the corpus script, default /work/shared/corpus/make-corpus.sh).
 set -euo pipefail
@@ -25,7 +27,8 @@ for f in linux.tar binaries.bin packages.txt random.bin; do
 done
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DS4C_BUILD_BENCH=ON \
-  -DS4C_BUILD_TESTS=OFF -DS4C_BUILD_TOOLS=OFF >/dev/null
+  -DS4C_BUILD_TESTS=OFF -DS4C_BUILD_TOOLS=ON >/dev/null
+# s4c_bench depends on the s4codec CLI (table 5 spawns `s4codec cat --range`).
 make -C "$build" -j2 s4c_bench >/dev/null
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, Linux $(uname -r)"
