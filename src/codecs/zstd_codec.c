@@ -20,19 +20,17 @@
  * - Both kinds share everything but construction: cpu-zstd-dict refuses an
  *   empty dictionary and loads the one it is given into every context.
  */
-#define ZSTD_STATIC_LINKING_ONLY /* stable buffers, custom allocators, by-reference dicts */
-#include <zstd.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH64_state_t inside the encoder */
+#include <xxhash.h>
 #include <zstd_errors.h>
 
-#include "../core/codec_internal.h"
+#include "zstd_internal.h" /* zstd.h with ZSTD_STATIC_LINKING_ONLY, the decoder's state */
 
 #define LEVEL_DEFAULT 3
 #define LEVEL_MIN 1
 #define LEVEL_MAX 22
 #define WINDOW_LOG_MAX 27 /* S4's reader: libzstd's default limit */
-/* S4's Backend text for CpuZstdDict::new with an empty dictionary. */
-#define EMPTY_DICTIONARY_TEXT                                                                      \
-    "zstd dictionary is empty (0 bytes) — refusing to build cpu-zstd-dict codec"
+#define EMPTY_DICTIONARY_TEXT S4C_ZSTD_EMPTY_DICTIONARY_TEXT
 
 /* ------------------------------------------------------------ shared helpers */
 
@@ -141,26 +139,7 @@ static ZSTD_DCtx *new_dctx(void) {
  * that state for the price of a pointer swap, instead of a new context
  * (~15 us) per call.
  */
-typedef struct zstd_decoder {
-    ZSTD_DCtx *dctx;
-    ZSTD_DDict *ddict[2]; /* the same dictionary at two addresses */
-    int next_ddict;
-    int single_frame;
-    int at_frame_end;    /* at a frame boundary with every byte flushed */
-    int finished;        /* single-frame mode: the first frame has ended */
-    int may_hold_output; /* the last call filled the output: libzstd may hold more */
-    size_t last_hint;
-    /* The current frame's header (as consumed) and output, for the content-size check. */
-    uint8_t header[ZSTD_FRAMEHEADERSIZE_MAX];
-    size_t header_len;
-    int header_parsed;
-    unsigned long long content_size; /* ZSTD_CONTENTSIZE_UNKNOWN when absent */
-    unsigned long long frame_in, frame_out;
-    /* Up to 5 bytes held back at a frame start (see zdec_hold_legacy_magic). */
-    uint8_t stash[5];
-    size_t stash_len, stash_pos;
-    int input_complete; /* one-shot: the caller's input is all there is */
-} zstd_decoder;
+/* struct zstd_decoder: zstd_internal.h */
 
 /* dict_outlives: the bytes stay valid as long as the decoder (one-shot codecs). */
 static s4c_status zdec_load_dict(zstd_decoder *z, const void *dict, size_t size, int dict_outlives,
@@ -238,6 +217,7 @@ static int zdec_hold_legacy_magic(zstd_decoder *z, s4c_in_buffer *in) {
         memcpy(z->stash, src, in_left);
         z->stash_len = in_left;
         in->pos += in_left;
+        z->total_in += in_left;
         z->at_frame_end = 0;
     } else if (z->stash_len > 0) {
         size_t k = sizeof z->stash - z->stash_len;
@@ -245,6 +225,7 @@ static int zdec_hold_legacy_magic(zstd_decoder *z, s4c_in_buffer *in) {
         memcpy(z->stash + z->stash_len, src, k);
         z->stash_len += k;
         in->pos += k;
+        z->total_in += k;
     }
     return short_legacy_start(z->stash, z->stash_len);
 }
@@ -278,6 +259,31 @@ static void zdec_restart(zstd_decoder *z) {
     z->finished = 0;
     z->may_hold_output = 0;
     z->last_hint = ZSTD_FRAMEHEADERSIZE_PREFIX(ZSTD_f_zstd1);
+    z->total_in = z->total_out = 0;
+    z->checkpoints = z->ckpt_out = 0;
+    z->bound_in = z->bound_out = z->bound_checkpoints = z->bound_ckpt_out = 0;
+    z->bound_finished = 0;
+}
+
+/*
+ * A frame has just ended (all its output delivered): remember the boundary
+ * (where a saved state resumes) and record a checkpoint when it lies at least
+ * ckpt_spacing output bytes after the last one. Returns 1 to stop here
+ * (stop_at_checkpoint).
+ */
+static int zdec_boundary(zstd_decoder *z) {
+    int stop = 0;
+    if (z->ckpt_spacing && z->total_out - z->ckpt_out >= z->ckpt_spacing) {
+        z->checkpoints++;
+        z->ckpt_out = z->total_out;
+        stop = z->ckpt_stop;
+    }
+    z->bound_in = z->total_in;
+    z->bound_out = z->total_out;
+    z->bound_checkpoints = z->checkpoints;
+    z->bound_ckpt_out = z->ckpt_out;
+    z->bound_finished = z->finished;
+    return stop;
 }
 
 /*
@@ -304,6 +310,8 @@ static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *
         size_t consumed = zin.pos - in_before, produced = zout.pos - out->pos;
         zdec_track(z, (const uint8_t *)zin.src + in_before, consumed, produced);
         z->frame_in += consumed;
+        z->total_out += produced;
+        if (!from_stash) z->total_in += consumed; /* stashed bytes were counted when taken */
         if (from_stash) {
             z->stash_pos = zin.pos;
             if (z->stash_pos == z->stash_len) z->stash_pos = z->stash_len = 0;
@@ -319,6 +327,7 @@ static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *
             z->at_frame_end = 1;
             z->may_hold_output = 0;
             z->finished = z->single_frame;
+            if (zdec_boundary(z)) break; /* stop_at_checkpoint */
             continue;
         }
         z->may_hold_output = zout.pos == zout.size;
@@ -332,48 +341,71 @@ static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *
     return S4C_OK;
 }
 
-static void zstd_decoder_free(void *impl) {
+void s4c_zdec_free(void *impl) {
     zstd_decoder *z = impl;
     if (!z) return;
     ZSTD_freeDCtx(z->dctx);
     zdec_free_dicts(z);
+    s4c_free(z->dict);
     s4c_free(z);
 }
 
-static s4c_status decoder_create_common(const s4c_decoder_options *o, int need_dict, void **impl,
-                                        s4c_error_detail *d) {
-    const void *dict = o ? o->dict : NULL;
-    size_t dict_size = dict && o ? o->dict_size : 0;
+/*
+ * A streaming decoder with o's settings (o may be NULL) and the dictionary
+ * dict (copied; ddict[0] refers to the copy, which clones and saved states
+ * need). need_dict: cpu-zstd-dict refuses to work without one.
+ */
+s4c_status s4c_zdec_new(const s4c_decoder_options *o, int need_dict, const void *dict,
+                        size_t dict_size, zstd_decoder **ret, s4c_error_detail *d) {
+    if (!dict) dict_size = 0;
     if (need_dict && !dict_size)
         return s4c_fail(d, S4C_ERROR_EMPTY_DICTIONARY, EMPTY_DICTIONARY_TEXT);
     zstd_decoder *z = s4c_calloc(1, sizeof(*z));
     if (!z) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     z->single_frame = o && o->single_frame;
+    z->ckpt_spacing = o && o->checkpoint_spacing ? o->checkpoint_spacing
+                                                 : S4C_CHECKPOINT_SPACING_DEFAULT;
+    z->ckpt_stop = o && o->stop_at_checkpoint;
     z->dctx = new_dctx();
     if (!z->dctx) {
-        zstd_decoder_free(z);
+        s4c_zdec_free(z);
         return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     }
     if (dict_size) {
-        s4c_status st = zdec_load_dict(z, dict, dict_size, 0, d); /* copied: caller's may go */
+        z->dict = s4c_malloc(dict_size);
+        if (!z->dict) {
+            s4c_zdec_free(z);
+            return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        }
+        memcpy(z->dict, dict, dict_size); /* the caller's may go */
+        z->dict_size = dict_size;
+        z->dict_id = ZSTD_getDictID_fromDict(dict, dict_size);
+        z->dict_hash = XXH64(dict, dict_size, 0);
+        s4c_status st = zdec_load_dict(z, z->dict, dict_size, 1, d);
         if (st != S4C_OK) {
-            zstd_decoder_free(z);
+            s4c_zdec_free(z);
             return st;
         }
     }
     zdec_restart(z);
-    *impl = z;
+    *ret = z;
     return S4C_OK;
 }
 
 static s4c_status zstd_decoder_create(const s4c_decoder_options *o, void **impl,
                                       s4c_error_detail *d) {
-    return decoder_create_common(o, 0, impl, d);
+    zstd_decoder *z = NULL;
+    S4C_TRY(s4c_zdec_new(o, 0, o ? o->dict : NULL, o ? o->dict_size : 0, &z, d));
+    *impl = z;
+    return S4C_OK;
 }
 
 static s4c_status zstd_dict_decoder_create(const s4c_decoder_options *o, void **impl,
                                            s4c_error_detail *d) {
-    return decoder_create_common(o, 1, impl, d);
+    zstd_decoder *z = NULL;
+    S4C_TRY(s4c_zdec_new(o, 1, o ? o->dict : NULL, o ? o->dict_size : 0, &z, d));
+    *impl = z;
+    return S4C_OK;
 }
 
 static s4c_status zstd_decoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
@@ -395,22 +427,75 @@ static s4c_status zstd_decoder_reset(void *impl) {
 
 /* ------------------------------------------------------- streaming encoder */
 
+/*
+ * One ZSTD_CCtx with S4's call pattern. With zstd_frame_size = N > 0 the
+ * encoder writes zstd's seekable format (docs/codecs/zstd.md, "Seekable
+ * streams"): a new frame every N input bytes — each frame's input goes in with
+ * e_continue and the frame is ended by an e_end without input, so frame
+ * headers never depend on how the caller feeds — and, at S4C_FLUSH_END, the
+ * seek table (a skippable frame, zstd_seekable.c) after the last frame.
+ */
+typedef struct zstd_encoder {
+    ZSTD_CCtx *cctx;
+    uint64_t frame_size; /* 0: one frame per S4C_FLUSH_END */
+    /* Seekable streams. */
+    int frame_open; /* the current frame has taken input (or is the empty one) */
+    int closing;    /* the current frame is being ended (e_end) */
+    uint64_t frame_in, frame_out;
+    XXH64_state_t hash; /* the frame's content, when entries carry checksums */
+    s4c_zstd_seek_log log;
+    uint8_t *table; /* the seek table being written out */
+    size_t table_size, table_pos;
+} zstd_encoder;
+
+static void seekable_restart(zstd_encoder *e) {
+    e->frame_open = e->closing = 0;
+    e->frame_in = e->frame_out = 0;
+    XXH64_reset(&e->hash, 0);
+    e->log.count = 0;
+    s4c_free(e->table);
+    e->table = NULL;
+    e->table_size = e->table_pos = 0;
+}
+
+static void zstd_encoder_free(void *impl) {
+    zstd_encoder *e = impl;
+    if (!e) return;
+    ZSTD_freeCCtx(e->cctx);
+    s4c_zstd_seek_log_release(&e->log);
+    s4c_free(e->table);
+    s4c_free(e);
+}
+
 static s4c_status encoder_create_common(const s4c_codec_options *o, int level, const void *dict,
                                         size_t dict_size, void **impl, s4c_error_detail *d) {
-    ZSTD_CCtx *cctx = new_cctx(level, 0);
-    if (!cctx) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
-    if (o->zstd_checksum && ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1))) {
-        ZSTD_freeCCtx(cctx);
+    if (o->zstd_frame_size > S4C_ZSTD_SEEK_MAX_FRAME_SIZE)
+        return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
+                        "zstd_frame_size %llu exceeds the seekable format's limit of %u bytes "
+                        "per frame", (unsigned long long)o->zstd_frame_size,
+                        S4C_ZSTD_SEEK_MAX_FRAME_SIZE);
+    zstd_encoder *e = s4c_calloc(1, sizeof(*e));
+    if (!e) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    e->frame_size = o->zstd_frame_size;
+    e->log.checksums = o->zstd_checksum != 0;
+    XXH64_reset(&e->hash, 0);
+    e->cctx = new_cctx(level, 0);
+    if (!e->cctx) {
+        zstd_encoder_free(e);
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    if (o->zstd_checksum && ZSTD_isError(ZSTD_CCtx_setParameter(e->cctx, ZSTD_c_checksumFlag, 1))) {
+        zstd_encoder_free(e);
         return s4c_fail(d, S4C_ERROR_BACKEND, "cannot enable the zstd content checksum");
     }
     if (dict_size) {
-        size_t r = ZSTD_CCtx_loadDictionary(cctx, dict, dict_size); /* auto, by copy */
+        size_t r = ZSTD_CCtx_loadDictionary(e->cctx, dict, dict_size); /* auto, by copy */
         if (ZSTD_isError(r)) {
-            ZSTD_freeCCtx(cctx);
+            zstd_encoder_free(e);
             return s4c_fail(d, S4C_ERROR_BACKEND, "%s", dict_load_error(dict, dict_size, r));
         }
     }
-    *impl = cctx;
+    *impl = e;
     return S4C_OK;
 }
 
@@ -426,31 +511,135 @@ static s4c_status zstd_dict_encoder_create(const s4c_codec_options *o, int level
     return encoder_create_common(o, level, dict, dict_size, impl, d);
 }
 
+static s4c_status encoder_fail(zstd_encoder *e, size_t r) {
+    ZSTD_CCtx_reset(e->cctx, ZSTD_reset_session_only);
+    seekable_restart(e);
+    return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? S4C_ERROR_OUT_OF_MEMORY
+                                                                : S4C_ERROR_BACKEND;
+}
+
+/* One libzstd call on the current frame; its output is counted as the frame's. */
+static size_t encoder_call(zstd_encoder *e, ZSTD_inBuffer *zin, s4c_out_buffer *out,
+                           ZSTD_EndDirective how) {
+    uint8_t no_output = 0;
+    ZSTD_outBuffer zout = {out->dst ? out->dst : &no_output, out->size, out->pos};
+    size_t r = ZSTD_compressStream2(e->cctx, &zout, zin, how);
+    e->frame_out += zout.pos - out->pos;
+    out->pos = zout.pos;
+    return r;
+}
+
+static s4c_status seekable_stream(zstd_encoder *e, s4c_in_buffer *in, s4c_out_buffer *out,
+                                  s4c_flush_mode mode, size_t *pending) {
+    static const uint8_t no_input = 0;
+    *pending = 0;
+    for (;;) {
+        if (e->table) { /* the seek table, after the last frame */
+            size_t k = e->table_size - e->table_pos, room = out->size - out->pos;
+            if (k > room) k = room;
+            if (k) memcpy((uint8_t *)out->dst + out->pos, e->table + e->table_pos, k);
+            out->pos += k;
+            e->table_pos += k;
+            *pending = e->table_size - e->table_pos;
+            if (*pending == 0) seekable_restart(e); /* ready for the next stream */
+            return S4C_OK;
+        }
+        if (e->closing) {
+            ZSTD_inBuffer zin = {&no_input, 0, 0};
+            size_t r = encoder_call(e, &zin, out, ZSTD_e_end);
+            if (ZSTD_isError(r)) return encoder_fail(e, r);
+            if (r) {
+                *pending = r; /* the output is full */
+                return S4C_OK;
+            }
+            uint32_t sum = e->log.checksums ? (uint32_t)XXH64_digest(&e->hash) : 0;
+            if (e->frame_out > UINT32_MAX) {
+                seekable_restart(e);
+                return S4C_ERROR_UNSUPPORTED; /* cannot happen below 1 GiB frames */
+            }
+            s4c_status st = s4c_zstd_seek_log_add(&e->log, (uint32_t)e->frame_out,
+                                                  (uint32_t)e->frame_in, sum);
+            if (st != S4C_OK) {
+                ZSTD_CCtx_reset(e->cctx, ZSTD_reset_session_only);
+                seekable_restart(e);
+                return st;
+            }
+            e->frame_open = e->closing = 0;
+            e->frame_in = e->frame_out = 0;
+            XXH64_reset(&e->hash, 0);
+            continue;
+        }
+        size_t left = in->size - in->pos;
+        if (left) {
+            uint64_t room = e->frame_size - e->frame_in;
+            size_t take = left < room ? left : (size_t)room;
+            const uint8_t *src = (const uint8_t *)in->src + in->pos;
+            ZSTD_inBuffer zin = {src, take, 0};
+            size_t r = encoder_call(e, &zin, out, ZSTD_e_continue);
+            if (ZSTD_isError(r)) return encoder_fail(e, r);
+            if (e->log.checksums) XXH64_update(&e->hash, src, zin.pos);
+            in->pos += zin.pos;
+            e->frame_in += zin.pos;
+            if (zin.pos) e->frame_open = 1;
+            if (e->frame_in == e->frame_size) {
+                e->closing = 1; /* N bytes: end this frame */
+                continue;
+            }
+            if (zin.pos == 0) {
+                *pending = r; /* the output is full */
+                return S4C_OK;
+            }
+            continue;
+        }
+        if (mode == S4C_FLUSH_END) {
+            if (e->frame_open || e->log.count == 0) { /* an empty stream gets one empty frame */
+                e->frame_open = e->closing = 1;
+                continue;
+            }
+            size_t n = s4c_zstd_seek_table_size(e->log.count, e->log.checksums);
+            e->table = s4c_malloc(n);
+            if (!e->table) {
+                seekable_restart(e);
+                return S4C_ERROR_OUT_OF_MEMORY;
+            }
+            s4c_zstd_seek_table_write(&e->log, e->table);
+            e->table_size = n;
+            e->table_pos = 0;
+            continue;
+        }
+        if (mode == S4C_FLUSH_BLOCK && e->frame_open) {
+            ZSTD_inBuffer zin = {&no_input, 0, 0};
+            size_t r = encoder_call(e, &zin, out, ZSTD_e_flush);
+            if (ZSTD_isError(r)) return encoder_fail(e, r);
+            *pending = r;
+        }
+        return S4C_OK;
+    }
+}
+
 static s4c_status zstd_encoder_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
                                       s4c_flush_mode mode, size_t *pending) {
     static const uint8_t no_input = 0;
     uint8_t no_output = 0;
     static const ZSTD_EndDirective directive[] = {ZSTD_e_continue, ZSTD_e_flush, ZSTD_e_end};
+    zstd_encoder *e = impl;
+    if (e->frame_size) return seekable_stream(e, in, out, mode, pending);
     ZSTD_inBuffer zin = {in->src ? in->src : &no_input, in->size, in->pos};
     ZSTD_outBuffer zout = {out->dst ? out->dst : &no_output, out->size, out->pos};
-    size_t r = ZSTD_compressStream2(impl, &zout, &zin, directive[mode]);
+    size_t r = ZSTD_compressStream2(e->cctx, &zout, &zin, directive[mode]);
     in->pos = zin.pos;
     out->pos = zout.pos;
-    if (ZSTD_isError(r)) {
-        ZSTD_CCtx_reset(impl, ZSTD_reset_session_only);
-        return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? S4C_ERROR_OUT_OF_MEMORY
-                                                                    : S4C_ERROR_BACKEND;
-    }
+    if (ZSTD_isError(r)) return encoder_fail(e, r);
     *pending = r;
     return S4C_OK;
 }
 
 static s4c_status zstd_encoder_reset(void *impl) {
-    size_t r = ZSTD_CCtx_reset(impl, ZSTD_reset_session_only); /* keeps level and dictionary */
+    zstd_encoder *e = impl;
+    seekable_restart(e);
+    size_t r = ZSTD_CCtx_reset(e->cctx, ZSTD_reset_session_only); /* keeps level and dictionary */
     return ZSTD_isError(r) ? S4C_ERROR_BACKEND : S4C_OK;
 }
-
-static void zstd_encoder_free(void *impl) { ZSTD_freeCCtx(impl); }
 
 /* ------------------------------------------------------------ one-shot codec */
 
@@ -676,7 +865,11 @@ const s4c_codec_ops s4c_zstd_ops = {
     .decoder_stream = zstd_decoder_stream,
     .decoder_finish = zstd_decoder_finish,
     .decoder_reset = zstd_decoder_reset,
-    .decoder_free = zstd_decoder_free,
+    .decoder_free = s4c_zdec_free,
+    .decoder_position = s4c_zstd_decoder_position,
+    .decoder_clone = s4c_zstd_decoder_clone,
+    .decoder_save = s4c_zstd_decoder_save,
+    .decoder_load = s4c_zstd_decoder_load,
 };
 
 const s4c_codec_ops s4c_zstd_dict_ops = {
@@ -699,5 +892,9 @@ const s4c_codec_ops s4c_zstd_dict_ops = {
     .decoder_stream = zstd_decoder_stream,
     .decoder_finish = zstd_decoder_finish,
     .decoder_reset = zstd_decoder_reset,
-    .decoder_free = zstd_decoder_free,
+    .decoder_free = s4c_zdec_free,
+    .decoder_position = s4c_zstd_decoder_position,
+    .decoder_clone = s4c_zstd_decoder_clone,
+    .decoder_save = s4c_zstd_decoder_save,
+    .decoder_load = s4c_zstd_decoder_load,
 };
