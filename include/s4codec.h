@@ -238,6 +238,8 @@ typedef struct s4c_codec_options {
                                  S4C_FLUSH_END; N > 0 writes zstd's seekable format: a new
                                  frame every N input bytes and a seek table (skippable
                                  frame) at S4C_FLUSH_END. See docs/codecs/zstd.md. */
+    int gpu_data_type;        /* nvcomp-bitcomp: FCG1 data-type tag 0..11 (s4c_bitcomp_type in
+                                 s4codec_gpu.h), 0 = char as S4's server; 0 for other kinds */
 } s4c_codec_options;
 
 S4C_API void s4c_codec_options_init(s4c_codec_options *opts);

@@ -116,6 +116,17 @@ struct s4c_codec_ops {
     s4c_status (*decoder_save)(const void *impl, s4c_blob_writer *w, s4c_error_detail *d);
     s4c_status (*decoder_load)(const s4c_decoder_options *o, s4c_blob_reader *r,
                                const s4c_state_info *info, void **impl, s4c_error_detail *d);
+
+    /* GPU kinds (src/gpu/). usable: 1 when the kind can compress on this
+     * machine (s4c_kind_available); NULL means always. batch_begin: does the
+     * work of n objects in one launch and records the results for the
+     * s4c_compress/s4c_decompress calls that follow (src/gpu/codec_batch.c);
+     * srcs are payloads and `ms` the manifests when decompressing. */
+    int (*usable)(void);
+    s4c_status (*batch_begin)(s4c_codec *c, int compress, size_t n, const void *const *srcs,
+                              const size_t *src_sizes, void *const *dsts, const size_t *caps,
+                              const s4c_manifest *ms, s4c_error_detail *d);
+    void (*batch_end)(s4c_codec *c);
 };
 
 /* The per-kind tables, defined in src/codecs/<kind>.c. */
@@ -124,6 +135,10 @@ extern const s4c_codec_ops s4c_zstd_ops S4C_INTERNAL;
 extern const s4c_codec_ops s4c_zstd_dict_ops S4C_INTERNAL;
 extern const s4c_codec_ops s4c_gzip_ops S4C_INTERNAL;
 extern const s4c_codec_ops s4c_lz4_ops S4C_INTERNAL;
+extern const s4c_codec_ops s4c_nvcomp_zstd_ops S4C_INTERNAL; /* src/gpu/nvcomp_codecs.c */
+extern const s4c_codec_ops s4c_nvcomp_bitcomp_ops S4C_INTERNAL;
+extern const s4c_codec_ops s4c_nvcomp_gdeflate_ops S4C_INTERNAL;
+extern const s4c_codec_ops s4c_nvcomp_lz4_ops S4C_INTERNAL;
 
 /* Lookup in the registry table; NULL for unknown ids. For GPU ids a table
  * entry exists with NULL function pointers. */

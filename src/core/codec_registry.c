@@ -13,21 +13,15 @@
 
 #include "codec_internal.h"
 
-/* GPU kinds and reserved ids: known by id and name, nothing implemented. */
+/* Reserved ids: known by id and name, nothing implemented. */
 #define UNAVAILABLE_KIND(id, nm, dbg) {.kind = id, .name = nm, .debug_name = dbg}
-static const s4c_codec_ops nvcomp_zstd_ops = UNAVAILABLE_KIND(2, "nvcomp-zstd", "NvcompZstd");
-static const s4c_codec_ops nvcomp_bitcomp_ops =
-    UNAVAILABLE_KIND(3, "nvcomp-bitcomp", "NvcompBitcomp");
 static const s4c_codec_ops nvcomp_gans_ops = UNAVAILABLE_KIND(4, "nvcomp-gans", "NvcompGans");
 static const s4c_codec_ops dietgpu_ans_ops = UNAVAILABLE_KIND(5, "dietgpu-ans", "DietGpuAns");
-static const s4c_codec_ops nvcomp_gdeflate_ops =
-    UNAVAILABLE_KIND(6, "nvcomp-gdeflate", "NvcompGDeflate");
-static const s4c_codec_ops nvcomp_lz4_ops = UNAVAILABLE_KIND(65, "nvcomp-lz4", "NvcompLz4");
 
 static const s4c_codec_ops *const registry[] = {
-    &s4c_passthrough_ops, &s4c_zstd_ops,      &nvcomp_zstd_ops,     &nvcomp_bitcomp_ops,
-    &nvcomp_gans_ops,     &dietgpu_ans_ops,   &nvcomp_gdeflate_ops, &s4c_gzip_ops,
-    &s4c_zstd_dict_ops,   &s4c_lz4_ops,       &nvcomp_lz4_ops,
+    &s4c_passthrough_ops, &s4c_zstd_ops,      &s4c_nvcomp_zstd_ops,     &s4c_nvcomp_bitcomp_ops,
+    &nvcomp_gans_ops,     &dietgpu_ans_ops,   &s4c_nvcomp_gdeflate_ops, &s4c_gzip_ops,
+    &s4c_zstd_dict_ops,   &s4c_lz4_ops,       &s4c_nvcomp_lz4_ops,
 };
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
 
@@ -60,10 +54,8 @@ s4c_status s4c_kind_from_name(const char *name, uint32_t *kind_ret) {
 
 int s4c_kind_available(uint32_t kind) {
     const s4c_codec_ops *ops = s4c_ops_for_kind(kind);
-    return ops && ops->compress && ops->decode;
+    return ops && ops->compress && ops->decode && (!ops->usable || ops->usable());
 }
-
-int s4c_gpu_available(void) { return 0; }
 
 void s4c_codec_options_init(s4c_codec_options *opts) {
     if (!opts) return;
@@ -359,6 +351,7 @@ s4c_status s4c_decompress(s4c_codec *c, const s4c_manifest *m, const void *paylo
     }
     if (st == S4C_ERROR_DST_TOO_SMALL && c->ops->bomb_prefix)
         return decompression_bomb(c, m, src, payload_size, d);
+    if (st == S4C_ERROR_SIZE_MISMATCH) return st; /* GPU kinds: the FCG1 header's length */
     if (st != S4C_OK) return s4_display_text(st, d);
     *written = got;
     if (got < want) return size_mismatch(want, got, d);
