@@ -251,7 +251,35 @@ typedef struct par {
     size_t head_task;         /* task being written */
     size_t window;            /* tasks claimed at most this far ahead of head_task */
     int abort;
+    chunk *spare;             /* written chunks, reused (no page faults per chunk) */
 } par;
+
+static chunk *par_chunk_get(par *p) {
+    pthread_mutex_lock(&p->mu);
+    chunk *c = p->spare;
+    if (c) p->spare = c->next;
+    pthread_mutex_unlock(&p->mu);
+    if (!c) c = s4c_malloc(sizeof(chunk) + PAR_CHUNK);
+    if (c) {
+        c->next = NULL;
+        c->n = 0;
+    }
+    return c;
+}
+
+/* Called with p->mu held. */
+static void par_chunk_put(par *p, chunk *c) {
+    c->next = p->spare;
+    p->spare = c;
+}
+
+static void free_chunks(chunk *c) {
+    while (c) {
+        chunk *next = c->next;
+        s4c_free(c);
+        c = next;
+    }
+}
 
 static void *par_worker(void *arg) {
     par *p = arg;
@@ -272,13 +300,11 @@ static void *par_worker(void *arg) {
         segment s;
         s4c_status st = seg_open(&s, p->ix, p->read, p->ctx, p->head, t, t + 1, &d);
         while (st == S4C_OK) {
-            chunk *c = s4c_malloc(sizeof(chunk) + PAR_CHUNK);
+            chunk *c = par_chunk_get(p);
             if (!c) {
                 st = s4c_fail(&d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
                 break;
             }
-            c->next = NULL;
-            c->n = 0;
             while (st == S4C_OK && c->n < PAR_CHUNK) {
                 size_t n = 0;
                 st = seg_next(&s, c->data + c->n, PAR_CHUNK - c->n, &n, &d);
@@ -286,15 +312,17 @@ static void *par_worker(void *arg) {
                 c->n += n;
             }
             if (st != S4C_OK || c->n == 0) {
-                s4c_free(c);
+                pthread_mutex_lock(&p->mu);
+                par_chunk_put(p, c);
+                pthread_mutex_unlock(&p->mu);
                 break;
             }
             pthread_mutex_lock(&p->mu);
             while (!p->abort && t != p->head_task && tk->buffered >= PAR_TASK_CAP)
                 pthread_cond_wait(&p->cv_work, &p->mu);
             if (p->abort) {
+                par_chunk_put(p, c);
                 pthread_mutex_unlock(&p->mu);
-                s4c_free(c);
                 break;
             }
             if (tk->last)
@@ -387,8 +415,8 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
             pthread_cond_broadcast(&p.cv_work);
             pthread_mutex_unlock(&p.mu);
             s4c_status ws = write(wctx, c->data, c->n);
-            s4c_free(c);
             pthread_mutex_lock(&p.mu);
+            par_chunk_put(&p, c);
             if (ws != S4C_OK) st = s4c_fail(d, ws, "writing the output failed");
         } else if (tk->done) {
             if (tk->status != S4C_OK) {
@@ -406,14 +434,8 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
     pthread_cond_broadcast(&p.cv_work);
     pthread_mutex_unlock(&p.mu);
     for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    for (size_t t = 0; t < p.n_tasks; t++) {
-        chunk *c = p.tasks[t].first;
-        while (c) {
-            chunk *next = c->next;
-            s4c_free(c);
-            c = next;
-        }
-    }
+    for (size_t t = 0; t < p.n_tasks; t++) free_chunks(p.tasks[t].first);
+    free_chunks(p.spare);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv_work);
     pthread_cond_destroy(&p.cv_write);
