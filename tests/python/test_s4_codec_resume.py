@@ -404,3 +404,121 @@ def test_forward_reader_remembers_checkpoints_for_seeking_back(tmp_path):
         assert f.read(5000) == DATA[HALF:HALF + 5000]
         # restarted from the nearest remembered checkpoint, not from the start
         assert f._out_off - 5000 - HALF < SPACING + 300 * 1024
+
+
+# ---------------------------------------------------------------- memory
+
+
+VALGRIND_SCRIPT = textwrap.dedent(
+    """
+    import gzip, io, os, sys, tempfile
+    import lz4framed as L, s4_codec as S
+    data = b"".join(b"line %d of the valgrind run\\n" % i for i in range(20000))
+    for linked in (False, True):
+        f = L.compress(data, block_mode_linked=linked, checksum=True)
+        d = L.Decompressor(io.BytesIO(f))
+        it = iter(d); next(it); it.close()
+        blob = L.marshal_decompression_context(d.ctx)
+        for head in (None, f[:4096], b"x" * 4096):
+            try:
+                c = L.unmarshal_decompression_context(blob, head)
+            except L.Lz4FramedError:
+                continue
+            d2 = L.Decompressor(io.BytesIO(f[d.data_read:])); d2.setctx(c); b"".join(d2)
+        c = L.clone_decompression_context(d.ctx)
+        L.unmarshal_decompression_checksum_context(c, L.marshal_decompression_checksum_context(d.ctx))
+        for bad in (blob[:-1], blob[:30], b"S4CS" + blob[4:12] + b"\\xff" * (len(blob) - 12)):
+            try:
+                L.unmarshal_decompression_context(bad)
+            except L.Lz4FramedError:
+                pass
+    streams = {"cpu-lz4": L.compress(data), "cpu-gzip": gzip.compress(data)}
+    try:
+        import zstandard
+        streams["cpu-zstd"] = zstandard.ZstdCompressor().compress(data)
+    except ImportError:
+        pass
+    tmp = tempfile.mkdtemp()
+    for codec, c in streams.items():
+        d = S.Decompressor(checkpoint_spacing=1, stop_at_checkpoint=True)
+        out = d.decompress(c[:len(c) // 2], 100000)
+        try:
+            blob = d.save()
+            d2 = S.Decompressor.load(blob, c[:4096])
+            d2.decompress(c[d2.consumed:])
+            d.clone().decompress(c[len(c) // 2:])
+            try:
+                S.Decompressor.load(blob[:-1] + b"\\0", c[:4096])
+            except S.S4StateError:
+                pass
+        except (S.S4IoError, S.S4Error):
+            pass
+        p = os.path.join(tmp, "x")
+        open(p, "wb").write(c)
+        try:
+            S.build_index(p, spacing=65536)
+        except S.S4IoError:
+            pass
+        with S.open(p) as fh:
+            fh.seek(300000); fh.read(1000); fh.seek(10); fh.readline()
+        if os.path.exists(p + ".s4ci"):
+            os.remove(p + ".s4ci")
+    print("done")
+    """
+)
+
+OURS = __import__("re").compile(r"\b(s4c_|s4py_|LZ4F_|LZ4_|_s4codec|sd_|ck_|py_|dctx|wrap_decoder|"
+                                r"marshal|unmarshal|clone|save_locked|raise_state|raise_resume)")
+
+
+@pytest.mark.skipif(__import__("shutil").which("valgrind") is None, reason="valgrind is not installed")
+def test_short_run_under_valgrind(tmp_path):
+    import re
+    script = tmp_path / "run.py"
+    script.write_text(VALGRIND_SCRIPT)
+    r = subprocess.run(
+        ["valgrind", "--leak-check=full", "--show-leak-kinds=definite", "--num-callers=40",
+         sys.executable, str(script)],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONMALLOC": "malloc"}, timeout=600,
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "done", r.stdout + r.stderr[-4000:]
+    reports = re.split(r"^==\d+== ?\n", r.stderr, flags=re.M)
+    ours = [rep for rep in reports if OURS.search(rep) and re.search(
+        r"Invalid|uninitialised|Conditional jump|definitely lost|Mismatched|overlap", rep)]
+    assert not ours, "\n".join(ours)[:8000]
+
+
+def test_no_growth_over_repeated_save_load_clone():
+    import resource
+    import lz4framed as L
+    c = stream_of("cpu-lz4")
+    frame = L.compress(DATA[:500000], block_mode_linked=True)
+
+    def round_trip():
+        d = s4_codec.Decompressor("cpu-lz4")
+        d.decompress(c[:300000], 200000)
+        blob = d.save()
+        x = s4_codec.Decompressor.load(blob, c[:4096])
+        x.decompress(c[x.consumed:x.consumed + 100000])
+        d.clone().decompress(c[300000:400000])
+        try:
+            s4_codec.Decompressor.load(blob[:-1], c[:4096])
+        except s4_codec.S4StateError:
+            pass
+        ctx = L.create_decompression_context()
+        L.decompress_update(ctx, frame[:100000])
+        L.unmarshal_decompression_context(L.marshal_decompression_context(ctx))
+        L.clone_decompression_context(ctx)
+        try:
+            L.unmarshal_decompression_context(b"S4CS" + b"\0" * 80)
+        except L.Lz4FramedError:
+            pass
+
+    for _ in range(50):
+        round_trip()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(300):
+        round_trip()
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 8 * 1024, grown_kib
