@@ -137,4 +137,8 @@ const s4c_codec_ops s4c_gzip_ops = {
     .decoder_finish = s4c_gzip_decoder_finish,
     .decoder_reset = s4c_gzip_decoder_reset,
     .decoder_free = s4c_gzip_decoder_free,
+    .decoder_position = s4c_gzip_decoder_position,
+    .decoder_clone = s4c_gzip_decoder_clone,
+    .decoder_save = s4c_gzip_decoder_save,
+    .decoder_load = s4c_gzip_decoder_load,
 };

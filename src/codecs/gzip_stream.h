@@ -25,5 +25,14 @@ S4C_INTERNAL s4c_status s4c_gzip_decoder_stream(void *impl, s4c_in_buffer *in, s
 S4C_INTERNAL s4c_status s4c_gzip_decoder_finish(void *impl);
 S4C_INTERNAL s4c_status s4c_gzip_decoder_reset(void *impl);
 S4C_INTERNAL void s4c_gzip_decoder_free(void *impl);
+/* Resumable decoding (s4codec_resume.h; body format in docs/formats/state.md). */
+S4C_INTERNAL void s4c_gzip_decoder_position(const void *impl, s4c_decoder_position *pos);
+S4C_INTERNAL s4c_status s4c_gzip_decoder_clone(const void *impl, void **clone,
+                                               s4c_error_detail *d);
+S4C_INTERNAL s4c_status s4c_gzip_decoder_save(const void *impl, s4c_blob_writer *w,
+                                              s4c_error_detail *d);
+S4C_INTERNAL s4c_status s4c_gzip_decoder_load(const s4c_decoder_options *o, s4c_blob_reader *r,
+                                              const s4c_state_info *info, void **impl,
+                                              s4c_error_detail *d);
 
 #endif /* S4C_GZIP_STREAM_H */
