@@ -986,6 +986,74 @@ static void test_position_and_options(const stream_case *sc) {
     free(out);
 }
 
+/* Allocation failures in clone, save and load: clean statuses, the source untouched. */
+static int alloc_countdown = -1; /* >= 0: allocations left before failures */
+static void *limited_malloc(size_t n) {
+    if (alloc_countdown == 0) return NULL;
+    if (alloc_countdown > 0) alloc_countdown--;
+    return malloc(n);
+}
+
+static void test_out_of_memory(const stream_case *sc) {
+    /* A linked decoder holding a staged block and a window (both buffers). */
+    s4c_decoder *dec = NULL;
+    s4c_error_detail d;
+    CHECK_OK(s4c_decoder_create(S4C_KIND_CPU_LZ4, NULL, &dec, &d));
+    uint8_t *out = malloc(sc->on);
+    s4c_in_buffer in = {sc->src, sc->n / 3, 0};
+    s4c_out_buffer ob = {out, sc->on, 0};
+    size_t hint;
+    CHECK_OK(s4c_decoder_stream(dec, &in, &ob, &hint));
+    size_t bn = 0;
+    uint8_t *before = save(dec, &bn);
+    if (!before) return;
+    s4c_set_memory_allocator(limited_malloc, free);
+    int clone_ok = 0, save_ok = 0, load_ok = 0;
+    for (int k = 0; k < 12; k++) {
+        s4c_decoder *cl = NULL;
+        alloc_countdown = k;
+        s4c_status st = s4c_decoder_clone(dec, &cl, &d);
+        alloc_countdown = -1;
+        CHECK(st == S4C_OK || (st == S4C_ERROR_OUT_OF_MEMORY && cl == NULL));
+        clone_ok += st == S4C_OK;
+        s4c_decoder_free(cl);
+
+        uint8_t *blob = malloc(bn);
+        size_t n2 = 0;
+        alloc_countdown = k;
+        st = s4c_decoder_save(dec, blob, bn, &n2, &d);
+        alloc_countdown = -1;
+        CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+        if (st == S4C_OK) CHECK(n2 == bn && memcmp(blob, before, bn) == 0);
+        save_ok += st == S4C_OK;
+        free(blob);
+
+        s4c_decoder *ld = NULL;
+        alloc_countdown = k;
+        st = s4c_decoder_load(before, bn, sc->src, sc->n, NULL, &ld, &d);
+        alloc_countdown = -1;
+        /* The window's zstd context failing is reported by the blob reader. */
+        CHECK(st == S4C_OK || ((st == S4C_ERROR_OUT_OF_MEMORY || st == S4C_ERROR_STATE_INVALID) &&
+                               ld == NULL));
+        load_ok += st == S4C_OK;
+        s4c_decoder_free(ld);
+    }
+    s4c_set_memory_allocator(NULL, NULL);
+    CHECK(clone_ok > 0 && clone_ok < 12 && save_ok > 0 && save_ok < 12 && load_ok > 0 &&
+          load_ok < 12);
+    /* The source is intact: same state, and it decodes to the end. */
+    size_t n3 = 0;
+    uint8_t *after = save(dec, &n3);
+    CHECK(after && n3 == bn && memcmp(after, before, bn) == 0);
+    s4c_decoder_position pos;
+    CHECK_OK(s4c_decoder_get_position(dec, &pos));
+    CHECK(run_to_end(dec, sc, pos.consumed, pos.produced, NULL));
+    free(after);
+    free(before);
+    free(out);
+    s4c_decoder_free(dec);
+}
+
 /* Saving a state without checksums at a block boundary: the body's bytes. */
 static void test_golden_body(void) {
     /* 64 KiB of text, independent 64 KiB blocks: after the first block. */
@@ -1118,6 +1186,7 @@ int main(int argc, char **argv) {
     test_forged(&cases[0], &cases[1]);
     test_position_and_options(&cases[0]);
     test_golden_body();
+    test_out_of_memory(&cases[4]);
     for (size_t i = 0; i < ncases; i++) free_case(&cases[i]);
     free_case(&single);
     return check_exit("test_lz4_resume");
