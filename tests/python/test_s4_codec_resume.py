@@ -150,8 +150,10 @@ def test_stop_at_every_checkpoint_and_continue(codec):
     need_resumable(codec)
     c = stream_of(codec)
     stops = run_to_checkpoints(codec)
-    # zstd records checkpoints at frame ends only: the large last frame has none inside
-    assert len(stops) >= (3 if codec == "cpu-zstd" else len(DATA) // SPACING - 2), len(stops)
+    # zstd records checkpoints at frame ends only (the large last frame has none inside); gzip
+    # at the first deflate block boundary after each spacing (blocks span tens of KiB)
+    least = {"cpu-zstd": 3, "cpu-gzip": len(DATA) // (2 * SPACING), "cpu-lz4": len(DATA) // SPACING - 2}
+    assert len(stops) >= least[codec], len(stops)
     assert [s[1] for s in stops] == sorted(s[1] for s in stops)
     for k, (pos, produced, blob, clone) in enumerate(stops):
         info = s4_codec.inspect_state(blob)
