@@ -524,3 +524,30 @@ def test_no_growth_over_repeated_save_load_clone():
         round_trip()
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kib < 8 * 1024, grown_kib
+
+
+# ---------------------------------------------------------------- GIL
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_python_threads_run_during_streaming_decode_and_index_reads(codec, tmp_path):
+    from test_s4_codec_threads import _long_call, _python_ran_during
+
+    def decode_call(k):
+        c = compress(codec, DATA * k)
+        return lambda: s4_codec.Decompressor(codec).decompress(c)
+
+    assert _python_ran_during(_long_call(decode_call)), "Decompressor.decompress holds the GIL"
+    need_resumable(codec)
+    path = str(tmp_path / "big")
+    with open(path, "wb") as f:
+        f.write(compress(codec, DATA * 4))
+    s4_codec.build_index(path, spacing=8 << 20)  # few checkpoints: long reads
+    f = s4_codec.open(path)
+
+    def read_call(k):
+        n = min(len(DATA) * k, len(DATA) * 4)
+        return lambda: (f.seek(1), f.read(n))
+
+    assert _python_ran_during(_long_call(read_call)), "index reads hold the GIL"
+    f.close()
