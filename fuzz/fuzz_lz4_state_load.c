@@ -33,12 +33,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REQUIRE(c)                                                                            \
-    do {                                                                                      \
-        if (!(c)) {                                                                           \
-            fprintf(stderr, "fuzz_lz4_state_load: %s failed (line %d)\n", #c, __LINE__);      \
-            abort();                                                                          \
-        }                                                                                     \
+#define REQUIRE(c)                                                                                 \
+    do {                                                                                           \
+        if (!(c)) {                                                                                \
+            fprintf(stderr, "fuzz_lz4_state_load: %s failed (line %d)\n", #c, __LINE__);           \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static uint8_t *stream;
@@ -168,11 +168,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (fp > S4C_FINGERPRINT_BYTES) fp = S4C_FINGERPRINT_BYTES;
         if (fp > stream_n) fp = (uint32_t)stream_n;
         uint64_t h = XXH64(stream, fp, 0);
-        for (int i = 0; i < 4; i++) blob[8 + i] = (uint8_t)(n >> (8 * i));
-        for (int i = 0; i < 4; i++) blob[44 + i] = (uint8_t)(fp >> (8 * i));
-        for (int i = 0; i < 8; i++) blob[48 + i] = (uint8_t)(h >> (8 * i));
+        for (int i = 0; i < 4; i++)
+            blob[8 + i] = (uint8_t)(n >> (8 * i));
+        for (int i = 0; i < 4; i++)
+            blob[44 + i] = (uint8_t)(fp >> (8 * i));
+        for (int i = 0; i < 8; i++)
+            blob[48 + i] = (uint8_t)(h >> (8 * i));
         uint32_t crc = s4c_crc32c(0, blob, n - 4);
-        for (int i = 0; i < 4; i++) blob[n - 4 + i] = (uint8_t)(crc >> (8 * i));
+        for (int i = 0; i < 4; i++)
+            blob[n - 4 + i] = (uint8_t)(crc >> (8 * i));
     }
     s4c_decoder_options o;
     s4c_decoder_options_init(&o);

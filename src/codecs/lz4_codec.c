@@ -298,10 +298,9 @@ static s4c_status lz4_decoder_create(const s4c_decoder_options *o, void **impl,
     s4c_lz4d *dec = s4c_malloc(sizeof *dec);
     if (!dec) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     s4c_lz4d_init(dec, o->single_frame);
-    s4c_lz4d_set_checkpoints(dec,
-                             o->checkpoint_spacing ? o->checkpoint_spacing
-                                                   : S4C_CHECKPOINT_SPACING_DEFAULT,
-                             o->stop_at_checkpoint);
+    s4c_lz4d_set_checkpoints(
+        dec, o->checkpoint_spacing ? o->checkpoint_spacing : S4C_CHECKPOINT_SPACING_DEFAULT,
+        o->stop_at_checkpoint);
     *impl = dec;
     return S4C_OK;
 }
@@ -357,8 +356,7 @@ static s4c_status lz4_decoder_save(const void *impl, s4c_blob_writer *w, s4c_err
 }
 
 static s4c_status lz4_decoder_load(const s4c_decoder_options *o, s4c_blob_reader *r,
-                                   const s4c_state_info *info, void **impl,
-                                   s4c_error_detail *d) {
+                                   const s4c_state_info *info, void **impl, s4c_error_detail *d) {
     if (o->dict && o->dict_size)
         return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
                         "cpu-lz4: LZ4 dictionaries are not supported");
@@ -369,10 +367,9 @@ static s4c_status lz4_decoder_load(const s4c_decoder_options *o, s4c_blob_reader
     s4c_lz4d *dec = s4c_malloc(sizeof *dec);
     if (!dec) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     s4c_lz4d_init(dec, 0);
-    s4c_lz4d_set_checkpoints(dec,
-                             o->checkpoint_spacing ? o->checkpoint_spacing
-                                                   : S4C_CHECKPOINT_SPACING_DEFAULT,
-                             o->stop_at_checkpoint);
+    s4c_lz4d_set_checkpoints(
+        dec, o->checkpoint_spacing ? o->checkpoint_spacing : S4C_CHECKPOINT_SPACING_DEFAULT,
+        o->stop_at_checkpoint);
     s4c_status st = s4c_lz4d_load(dec, r, info->consumed, info->produced, d);
     if (st != S4C_OK) {
         s4c_lz4d_release(dec);

@@ -639,8 +639,8 @@ s4c_status s4c_lz4d_clone(s4c_lz4d *dst, const s4c_lz4d *src, s4c_error_detail *
 #define FI_UNKNOWN 0xC0u
 
 static const char *const stage_names[] = {
-    "MAGIC", "HEADER", "BLOCK_HEADER", "BLOCK_DATA", "BLOCK_RAW", "RAW_CHECKSUM",
-    "FLUSH", "CONTENT_CHECKSUM", "SKIP_SIZE", "SKIP_DATA", "DONE",
+    "MAGIC", "HEADER",           "BLOCK_HEADER", "BLOCK_DATA", "BLOCK_RAW", "RAW_CHECKSUM",
+    "FLUSH", "CONTENT_CHECKSUM", "SKIP_SIZE",    "SKIP_DATA",  "DONE",
 };
 
 static int stage_in_frame(unsigned stage) {
@@ -673,7 +673,8 @@ static int xxh_consistent(const XXH32_state_t *s, uint64_t total) {
 
 static void put_xxh(s4c_blob_writer *w, const XXH32_state_t *s, uint64_t total) {
     if (total >= 16)
-        for (int i = 0; i < 4; i++) s4c_blob_put_u32(w, s->v[i]);
+        for (int i = 0; i < 4; i++)
+            s4c_blob_put_u32(w, s->v[i]);
     s4c_blob_put_bytes(w, s->mem32, (size_t)(total % 16));
 }
 
@@ -683,7 +684,8 @@ static void get_xxh(s4c_blob_reader *r, XXH32_state_t *s, uint64_t total) {
     s->total_len_32 = (uint32_t)total;
     s->large_len = total >= 16;
     if (total >= 16)
-        for (int i = 0; i < 4; i++) s->v[i] = s4c_blob_get_u32(r);
+        for (int i = 0; i < 4; i++)
+            s->v[i] = s4c_blob_get_u32(r);
     s->memsize = (uint32_t)(total % 16);
     const uint8_t *p = s4c_blob_get_bytes(r, s->memsize);
     if (p) memcpy(s->mem32, p, s->memsize);
@@ -739,8 +741,7 @@ s4c_status s4c_lz4d_save(const s4c_lz4d *d, s4c_blob_writer *w, s4c_error_detail
         s4c_blob_put_varint(w, d->block_size);
         s4c_blob_put_varint(w, d->left);
         if (fi->block_checksum) {
-            if (d->left > d->block_size ||
-                !xxh_consistent(&d->block_xxh, d->block_size - d->left))
+            if (d->left > d->block_size || !xxh_consistent(&d->block_xxh, d->block_size - d->left))
                 return inconsistent(e, "block checksum");
             put_xxh(w, &d->block_xxh, d->block_size - d->left);
         }
@@ -782,14 +783,14 @@ s4c_status s4c_lz4d_save(const s4c_lz4d *d, s4c_blob_writer *w, s4c_error_detail
     return S4C_OK;
 }
 
-#define LOAD_FAIL(...)                                                                        \
-    do {                                                                                      \
-        s4c_blob_reader_fail(r, __VA_ARGS__);                                                 \
-        return s4c_blob_reader_status(r, e);                                                  \
+#define LOAD_FAIL(...)                                                                             \
+    do {                                                                                           \
+        s4c_blob_reader_fail(r, __VA_ARGS__);                                                      \
+        return s4c_blob_reader_status(r, e);                                                       \
     } while (0)
-#define LOAD_CHECK_READ()                                                                     \
-    do {                                                                                      \
-        if (r->bad) return s4c_blob_reader_status(r, e);                                      \
+#define LOAD_CHECK_READ()                                                                          \
+    do {                                                                                           \
+        if (r->bad) return s4c_blob_reader_status(r, e);                                           \
     } while (0)
 
 s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uint64_t produced,
@@ -814,7 +815,8 @@ s4c_status s4c_lz4d_load(s4c_lz4d *d, s4c_blob_reader *r, uint64_t consumed, uin
     if (checkpoints > produced)
         LOAD_FAIL("lz4 state counts %llu checkpoints over %llu bytes of output",
                   (unsigned long long)checkpoints, (unsigned long long)produced);
-    if (in_frame && !parsed) LOAD_FAIL("lz4 stage %s lies inside a frame but no frame header", sname);
+    if (in_frame && !parsed)
+        LOAD_FAIL("lz4 stage %s lies inside a frame but no frame header", sname);
     if (stage == S4C_LZ4D_HEADER && parsed)
         LOAD_FAIL("lz4 stage HEADER with a frame header already parsed");
     if (!in_frame && stage != S4C_LZ4D_HEADER && parsed && frames_done == 0)

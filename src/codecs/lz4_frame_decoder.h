@@ -72,18 +72,18 @@ typedef struct s4c_lz4d {
     uint8_t single_frame; /* stop after the first frame (LZ4 or skippable) */
 
     /* position */
-    uint8_t stage;                   /* s4c_lz4d_stage */
-    uint8_t header_parsed;           /* `info` describes the current / last LZ4 frame */
-    uint8_t in_frame;                /* inside an LZ4 frame (header parsed, end not reached) */
-    s4c_status failed;               /* sticky error, S4C_OK when healthy */
-    uint32_t stage_have;             /* bytes of the staged item collected so far */
-    uint32_t stage_need;             /* bytes the staged item needs (header, 4, block + crc) */
-    uint32_t block_size;             /* stored size of the current block (no checksum) */
-    uint32_t left;                   /* uncompressed block / skippable bytes still to pass */
-    uint64_t frames_done;            /* frames finished since reset (skippable ones included) */
-    uint64_t frame_out;              /* bytes produced by the current frame */
-    uint64_t total_in;               /* compressed bytes consumed since reset */
-    uint64_t total_out;              /* bytes produced since reset */
+    uint8_t stage;         /* s4c_lz4d_stage */
+    uint8_t header_parsed; /* `info` describes the current / last LZ4 frame */
+    uint8_t in_frame;      /* inside an LZ4 frame (header parsed, end not reached) */
+    s4c_status failed;     /* sticky error, S4C_OK when healthy */
+    uint32_t stage_have;   /* bytes of the staged item collected so far */
+    uint32_t stage_need;   /* bytes the staged item needs (header, 4, block + crc) */
+    uint32_t block_size;   /* stored size of the current block (no checksum) */
+    uint32_t left;         /* uncompressed block / skippable bytes still to pass */
+    uint64_t frames_done;  /* frames finished since reset (skippable ones included) */
+    uint64_t frame_out;    /* bytes produced by the current frame */
+    uint64_t total_in;     /* compressed bytes consumed since reset */
+    uint64_t total_out;    /* bytes produced since reset */
     /* checkpoints (s4codec_resume.h): block boundaries and frame ends */
     uint64_t ckpt_spacing; /* record one >= this many output bytes after the last; 0: off */
     uint64_t checkpoints;  /* recorded since reset */

@@ -101,7 +101,7 @@ typedef struct stream_case {
     const char *name;
     uint8_t *src; /* the compressed stream */
     size_t n;
-    size_t end;   /* bytes a whole decode consumes (n, less trailing bytes in single-frame) */
+    size_t end;    /* bytes a whole decode consumes (n, less trailing bytes in single-frame) */
     uint8_t *orig; /* what it decodes to */
     size_t on;
     uint32_t bmax;   /* one frame: its block maximum (checkpoints fall on multiples); 0: several */
@@ -116,8 +116,8 @@ static void append(uint8_t **buf, size_t *n, const void *p, size_t k) {
 }
 
 static stream_case make_single(const char *name, lz4_cfg cfg, size_t n, int mixed, uint64_t seed) {
-    stream_case sc = {name, NULL, 0, 0, malloc(n), n, s4c_lz4_block_max_size((unsigned)cfg.id),
-                      !cfg.linked, 0};
+    stream_case sc = {
+        name, NULL, 0, 0, malloc(n), n, s4c_lz4_block_max_size((unsigned)cfg.id), !cfg.linked, 0};
     if (mixed == 2) { /* one block's worth of random first (a stored block), then text */
         size_t r = min_sz(n, sc.bmax);
         check_fill(sc.orig, r, seed, 0);
@@ -340,7 +340,7 @@ static int resume_child(const char *blob_path, const char *stream_path, const ch
 }
 
 static int fresh_process_resume(const stream_case *sc, const uint8_t *blob, size_t bn,
-                                 uint64_t produced) {
+                                uint64_t produced) {
     char dir[] = "/tmp/s4c_lz4_resume_XXXXXX";
     if (!mkdtemp(dir)) return 0;
     char bp[64], sp[64], op[64];
@@ -375,8 +375,8 @@ static int fresh_process_resume(const stream_case *sc, const uint8_t *blob, size
  * save, load in a fresh decoder, check the loaded one saves to the same
  * bytes, and run it to the end. The original goes on in the caller.
  */
-static void resume_here(const stream_case *sc, const s4c_decoder *dec, uint64_t *rng,
-                        int do_clone, int do_child) {
+static void resume_here(const stream_case *sc, const s4c_decoder *dec, uint64_t *rng, int do_clone,
+                        int do_child) {
     s4c_decoder_position pos;
     CHECK_OK(s4c_decoder_get_position(dec, &pos));
     CHECK(pos.resume_offset == pos.consumed && pos.resume_produced == pos.produced);
@@ -554,8 +554,10 @@ static void test_random_cuts(const stream_case *sc, uint64_t seed, int points, i
         int progress = in.pos + feed_off != ip || ob.pos != op;
         ip = in.pos + feed_off, op = ob.pos;
         calls++;
-        if (progress) idle = 0;
-        else if (ip >= sc->end || ++idle > 3) break;
+        if (progress)
+            idle = 0;
+        else if (ip >= sc->end || ++idle > 3)
+            break;
         if (ip < sc->n && rng_next(&rng) % every == 0) {
             done_points++;
             resume_here(sc, dec, &rng, 1, done_points <= children);
@@ -699,11 +701,11 @@ static void body_start(s4c_blob_writer *w, body_spec b) {
     if (b.in_frame) s4c_blob_put_varint(w, b.frame_out);
 }
 
-#define FORGE(consumed, produced, msg)                                                        \
-    do {                                                                                      \
-        size_t n_ = seal(blob, proto, consumed, produced, w.buf, w.size, 1);                  \
-        expect_load_fails(sc, blob, n_, S4C_ERROR_STATE_INVALID, msg, __LINE__);              \
-        s4c_blob_writer_release(&w);                                                          \
+#define FORGE(consumed, produced, msg)                                                             \
+    do {                                                                                           \
+        size_t n_ = seal(blob, proto, consumed, produced, w.buf, w.size, 1);                       \
+        expect_load_fails(sc, blob, n_, S4C_ERROR_STATE_INVALID, msg, __LINE__);                   \
+        s4c_blob_writer_release(&w);                                                               \
     } while (0)
 
 static void test_forged(const stream_case *sc, const stream_case *other) {
@@ -716,7 +718,8 @@ static void test_forged(const stream_case *sc, const stream_case *other) {
     s4c_in_buffer in = {sc->src, sc->n, 0};
     s4c_out_buffer ob = {out, sc->on, 0};
     size_t hint;
-    for (int i = 0; i < 3; i++) CHECK_OK(s4c_decoder_stream(dec, &in, &ob, &hint));
+    for (int i = 0; i < 3; i++)
+        CHECK_OK(s4c_decoder_stream(dec, &in, &ob, &hint));
     size_t rn = 0;
     uint8_t *real = save(dec, &rn);
     s4c_decoder_free(dec);
@@ -1033,8 +1036,8 @@ static void test_out_of_memory(const stream_case *sc) {
         st = s4c_decoder_load(before, bn, sc->src, sc->n, NULL, &ld, &d);
         alloc_countdown = -1;
         /* The window's zstd context failing is reported by the blob reader. */
-        CHECK(st == S4C_OK || ((st == S4C_ERROR_OUT_OF_MEMORY || st == S4C_ERROR_STATE_INVALID) &&
-                               ld == NULL));
+        CHECK(st == S4C_OK ||
+              ((st == S4C_ERROR_OUT_OF_MEMORY || st == S4C_ERROR_STATE_INVALID) && ld == NULL));
         load_ok += st == S4C_OK;
         s4c_decoder_free(ld);
     }
@@ -1161,16 +1164,18 @@ int main(int argc, char **argv) {
         make_multi(),
     };
     const size_t ncases = sizeof cases / sizeof cases[0];
-    stream_case single = make_single("single-frame + trailing", (lz4_cfg){4, 1, 1, 0, 0}, 300000,
-                                     1, 16);
+    stream_case single =
+        make_single("single-frame + trailing", (lz4_cfg){4, 1, 1, 0, 0}, 300000, 1, 16);
     single.single_frame = 1; /* stops in stage DONE before the junk */
     append(&single.src, &single.n, "trailing junk", 13);
 
     printf("stop at every checkpoint:\n");
-    for (size_t i = 0; i < ncases; i++) test_every_checkpoint(&cases[i], 1000 + i);
+    for (size_t i = 0; i < ncases; i++)
+        test_every_checkpoint(&cases[i], 1000 + i);
     test_every_checkpoint(&single, 77);
     printf("random cuts:\n");
-    for (size_t i = 0; i < ncases; i++) test_random_cuts(&cases[i], 2000 + i, 14, 1);
+    for (size_t i = 0; i < ncases; i++)
+        test_random_cuts(&cases[i], 2000 + i, 14, 1);
     test_random_cuts(&cases[ncases - 1], 3001, 30, 2);
     test_random_cuts(&single, 3002, 6, 0);
     printf("byte steps:\n");
@@ -1187,7 +1192,8 @@ int main(int argc, char **argv) {
     test_position_and_options(&cases[0]);
     test_golden_body();
     test_out_of_memory(&cases[4]);
-    for (size_t i = 0; i < ncases; i++) free_case(&cases[i]);
+    for (size_t i = 0; i < ncases; i++)
+        free_case(&cases[i]);
     free_case(&single);
     return check_exit("test_lz4_resume");
 }
