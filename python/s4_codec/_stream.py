@@ -31,20 +31,9 @@ _NAMES = {v: k for k, v in _KINDS.items()}
 
 
 def _detect(head):
-    """The codec kind of a stream from its first bytes, or None when more are needed."""
-    if len(head) >= 4 and head[:4] == b"\x28\xb5\x2f\xfd":
-        return _KINDS["cpu-zstd"]
-    if len(head) >= 4 and head[:4] == b"\x04\x22\x4d\x18":
-        return _KINDS["cpu-lz4"]
-    if len(head) >= 2 and head[:2] == b"\x1f\x8b":
-        return _KINDS["cpu-gzip"]
-    if len(head) >= 4 and head[3] == 0x18 and head[2] == 0x4D and head[1] == 0x2A and (head[0] & 0xF0) == 0x50:
-        # zstd or LZ4 skippable frame: the format is decided by the frame after it
-        return _KINDS["cpu-zstd"]
-    if len(head) < 4 and (b"\x28\xb5\x2f\xfd".startswith(head) or b"\x04\x22\x4d\x18".startswith(head)
-                          or b"\x1f\x8b".startswith(head[:2])):
-        return None
-    raise S4IoError("io: unknown stream format (not zstd, gzip or LZ4): magic %s" % bytes(head[:4]).hex())
+    """The codec kind of a stream from its first bytes (zstd also after skippable frames), or
+    None when more bytes are needed; S4IoError for anything else."""
+    return _s4codec._detect_kind(head)
 
 
 def inspect_state(blob):
@@ -105,7 +94,7 @@ class Decompressor(object):
             if data:
                 self._pending += data
             if self._dec is None:
-                kind = _detect(bytes(self._pending[:4]))
+                kind = _detect(self._pending)
                 if kind is None:
                     return b""
                 self._dec = _StreamDecoder(kind, self._spacing, self._stop)

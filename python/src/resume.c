@@ -607,7 +607,30 @@ static PyObject *py_ckindex_build(PyObject *module, PyObject *const *args, Py_ss
     return out;
 }
 
+/* _detect_kind(head) -> kind id, or None when more bytes are needed (S4IoError: unknown) */
+static PyObject *py_detect_kind(PyObject *module, PyObject *arg) {
+    s4py_state *st = s4py_module_state(module);
+    Py_buffer view;
+    if (s4py_get_bytes_like(arg, "head", &view) < 0) return NULL;
+    uint32_t kind = 0;
+    s4c_status rc = s4c_detect_kind(view.buf, (size_t)view.len, &kind);
+    PyBuffer_Release(&view);
+    if (rc == S4C_ERROR_TRUNCATED_INPUT) Py_RETURN_NONE;
+    if (rc != S4C_OK) {
+        s4c_error_detail d;
+        memset(&d, 0, sizeof d);
+        d.status = rc;
+        PyOS_snprintf(d.message, sizeof d.message,
+                      "unknown stream format (not zstd, gzip or LZ4 frames)");
+        return s4py_raise_status(st, rc, &d);
+    }
+    return PyLong_FromUnsignedLong(kind);
+}
+
 static PyMethodDef resume_functions[] = {
+    {"_detect_kind", py_detect_kind, METH_O,
+     "_detect_kind($module, head, /)\n--\n\nThe codec kind of a stream's first bytes, or None "
+     "when more are needed."},
     {"_state_inspect", (PyCFunction)(void (*)(void))py_state_inspect,
      METH_FASTCALL | METH_KEYWORDS,
      "_state_inspect($module, /, blob)\n--\n\nWhat a saved state says about itself (checked)."},
