@@ -586,7 +586,7 @@ static s4c_status seekable_stream(zstd_encoder *e, s4c_in_buffer *in, s4c_out_bu
                 continue;
             }
             if (zin.pos == 0) {
-                *pending = r; /* the output is full */
+                *pending = r ? r : 1; /* the output is full; input is left */
                 return S4C_OK;
             }
             continue;
