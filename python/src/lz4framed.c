@@ -743,6 +743,7 @@ static PyObject *unmarshal_decompression_context(PyObject *self, PyObject *args,
         hp = NULL;
         hn = 0;
     }
+    if (!hp) hp = ""; /* the library copies hn (0) bytes from it: never from NULL */
     s4c_decoder_options o;
     dctx_options(&o);
     s4c_decoder *dec = NULL;
@@ -980,6 +981,15 @@ static int add_exception(PyObject *sub, const char *name, const char *doc, PyObj
 int s4py_exec_lz4framed(PyObject *module) {
     PyObject *sub = PyModule_Create(&lzf_def);
     if (!sub) return -1;
+#ifdef Py_GIL_DISABLED
+    /* Free-threaded builds: this submodule, like _s4codec (module.c), needs no GIL
+     * (its contexts carry their own locks). Only the imported module's flag is checked
+     * today; this keeps the submodule's own flag truthful. */
+    if (PyUnstable_Module_SetGIL(sub, Py_MOD_GIL_NOT_USED) < 0) {
+        Py_DECREF(sub);
+        return -1;
+    }
+#endif
     lzf_state *st = lzf_get_state(sub);
     static const struct {
         const char *name;
@@ -1003,10 +1013,12 @@ int s4py_exec_lz4framed(PyObject *module) {
         if (PyModule_AddIntConstant(sub, name, code) < 0) goto fail;
     }
     if (PyModule_AddStringConstant(sub, "LZ4_VERSION", LZ4_versionString()) < 0) goto fail;
-    if (add_exception(sub, "lz4framed.Lz4FramedError",
+    /* The original's names: its exceptions live in its C extension `_lz4framed`
+     * (spec §1.2); python/_lz4framed.py makes that name importable (pickles). */
+    if (add_exception(sub, "_lz4framed.Lz4FramedError",
                       "An LZ4F error: args are (name, code), e.g. ('ERROR_frameType_unknown', 13).",
                       &st->Lz4FramedError) < 0 ||
-        add_exception(sub, "lz4framed.Lz4FramedNoDataError",
+        add_exception(sub, "_lz4framed.Lz4FramedNoDataError",
                       "No (more) input: raised for empty inputs.", &st->Lz4FramedNoDataError) < 0)
         goto fail;
     if (add_ref(module, "_lz4framed", sub) < 0) goto fail;

@@ -390,3 +390,44 @@ def test_interop_lz4_cli():
         r = subprocess.run(["lz4", "-c", *opts], input=RAND + DATA, capture_output=True, check=True)
         assert L.decompress(r.stdout) == RAND + DATA
         assert b"".join(L.Decompressor(io.BytesIO(r.stdout))) == RAND + DATA
+
+
+# ---------------------------------------------------------------- names as the original's
+
+def test_lz4_version_is_the_linked_liblz4():
+    """LZ4_VERSION is LZ4_versionString() of the liblz4 the extension runs with, read at
+    import time (the original reported its bundled 1.9.2)."""
+    import ctypes
+
+    maps = open("/proc/self/maps").read().split()
+    libs = sorted({p for p in maps if "/liblz4.so" in p})
+    if not libs:
+        pytest.skip("liblz4 not mapped as a shared library")
+    lib = ctypes.CDLL(libs[0])
+    lib.LZ4_versionString.restype = ctypes.c_char_p
+    assert L.LZ4_VERSION == lib.LZ4_versionString().decode()
+
+
+def test_exceptions_module_and_pickles_as_the_original():
+    """The exceptions report the original's module, `_lz4framed` (spec §1.2), and that name
+    imports: pickles name `_lz4framed.Lz4FramedError` in both directions, and a fresh
+    process unpickles them without importing lz4framed first (multiprocessing does this)."""
+    import pickle
+    import sys
+
+    import _lz4framed
+
+    assert L.Lz4FramedError.__module__ == "_lz4framed"
+    assert L.Lz4FramedNoDataError.__module__ == "_lz4framed"
+    assert _lz4framed.Lz4FramedError is L.Lz4FramedError
+    assert _lz4framed.compress is L.compress and _lz4framed.LZ4_VERSION == L.LZ4_VERSION
+    for exc in (L.Lz4FramedError("ERROR_frameType_unknown", 13), L.Lz4FramedNoDataError()):
+        blob = pickle.dumps(exc)
+        assert b"_lz4framed" in blob
+        back = pickle.loads(blob)
+        assert type(back) is type(exc) and back.args == exc.args
+        code = ("import pickle, sys; e = pickle.loads(sys.stdin.buffer.read()); "
+                "print(type(e).__module__, type(e).__name__, e.args)")
+        r = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.decode().split(" ", 2)[:2] == ["_lz4framed", type(exc).__name__]
