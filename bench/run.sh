@@ -6,6 +6,7 @@
 #   bench/run.sh codecs --file linux.tar --codec cpu-zstd   (see s4c_bench --help)
 #   bench/run.sh objects         table 5, S4 objects (issue 5): 1 GiB object
 #   bench/run.sh objects --object-size 32M --range-reads 20   (a small run)
+#   bench/run.sh python          the Python benchmarks (bench/python/run.sh; args follow)
 # Environment: S4C_BENCH_BUILD (build dir), S4C_CORPUS (corpus dir),
 # S4C_MAKE_CORPUS (the corpus script, default /work/shared/corpus/make-corpus.sh).
 set -euo pipefail
@@ -13,6 +14,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${S4C_BENCH_BUILD:-$root/build-bench}
 corpus=${S4C_CORPUS:-$root/corpus}
 make_corpus=${S4C_MAKE_CORPUS:-/work/shared/corpus/make-corpus.sh}
+
+if [ "${1:-}" = python ]; then
+  shift
+  exec "$root/bench/python/run.sh" "$@"
+fi
 
 for f in linux.tar binaries.bin packages.txt random.bin; do
   if [ ! -s "$corpus/$f" ]; then

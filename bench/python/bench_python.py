@@ -627,8 +627,10 @@ def main(argv=None) -> int:
     ap.add_argument("--sections", default="ABCD", help="which sections to run (e.g. AB)")
     ap.add_argument("--quick", action="store_true", help="1 MiB inputs, 3 rounds (a smoke run)")
     args = ap.parse_args(argv)
-    if args.quick:
-        args.size, args.thread_size, args.rounds, args.records = "1M", "1M", 3, 64
+    if args.quick:  # only where the option was not given
+        for opt, value in (("size", "1M"), ("thread_size", "1M"), ("rounds", 3), ("records", 64)):
+            if getattr(args, opt) == ap.get_default(opt):
+                setattr(args, opt, value)
     size, small, tsize = parse_size(args.size), parse_size(args.small), parse_size(args.thread_size)
     sections = args.sections.upper()
     corpus = Path(args.corpus)
