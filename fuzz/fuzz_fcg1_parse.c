@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         uint64_t total = 0;
         for (uint32_t i = 0; i < f.num_chunks; i++) {
             total += s4c_fcg1_chunk_csize(&f, i);
-            REQUIRE(s4c_fcg1_chunk_usize(&f, i) >= 1 && s4c_fcg1_chunk_usize(&f, i) <= f.chunk_size);
+            REQUIRE(s4c_fcg1_chunk_usize(&f, i) >= 1 &&
+                    s4c_fcg1_chunk_usize(&f, i) <= f.chunk_size);
         }
         REQUIRE(total == f.payload_size);
         size_t hn = s4c_fcg1_header_size(f.num_chunks);

@@ -24,9 +24,9 @@ static s4c_status at_object(size_t i, s4c_status st, s4c_error_detail *d) {
     return st;
 }
 
-s4c_status s4c_compress_batch(s4c_codec *c, size_t n, const void *const *srcs,
-                              const size_t *sizes, void *const *dsts, const size_t *caps,
-                              s4c_manifest *ms, s4c_error_detail *d) {
+s4c_status s4c_compress_batch(s4c_codec *c, size_t n, const void *const *srcs, const size_t *sizes,
+                              void *const *dsts, const size_t *caps, s4c_manifest *ms,
+                              s4c_error_detail *d) {
     s4c_detail_clear(d);
     S4C_RETURN_IF(!c || (n && (!srcs || !sizes || !dsts || !caps || !ms)),
                   S4C_ERROR_INVALID_ARGUMENT);
@@ -47,8 +47,8 @@ s4c_status s4c_compress_batch(s4c_codec *c, size_t n, const void *const *srcs,
 }
 
 s4c_status s4c_decompress_batch(s4c_codec *c, size_t n, const s4c_manifest *ms,
-                                const void *const *payloads, void *const *dsts,
-                                const size_t *caps, size_t *written, s4c_error_detail *d) {
+                                const void *const *payloads, void *const *dsts, const size_t *caps,
+                                size_t *written, s4c_error_detail *d) {
     s4c_detail_clear(d);
     S4C_RETURN_IF(!c || (n && (!ms || !payloads || !dsts || !caps)), S4C_ERROR_INVALID_ARGUMENT);
     s4c_status st = S4C_OK;
@@ -66,8 +66,8 @@ s4c_status s4c_decompress_batch(s4c_codec *c, size_t n, const s4c_manifest *ms,
             break;
         }
         size_t w = 0;
-        st = s4c_decompress(c, &ms[i], payloads[i], (size_t)ms[i].compressed_size, dsts[i],
-                            caps[i], &w, d);
+        st = s4c_decompress(c, &ms[i], payloads[i], (size_t)ms[i].compressed_size, dsts[i], caps[i],
+                            &w, d);
         if (written) written[i] = w;
         if (st != S4C_OK) at_object(i, st, d);
     }

@@ -38,8 +38,8 @@ s4c_status s4c_fcg1_parse(const uint8_t *src, size_t n, s4c_fcg1 *f, s4c_error_d
         return S4C_OK;
     }
     if (f->chunk_size < S4C_FCG1_CHUNK_MIN || f->chunk_size > S4C_FCG1_CHUNK_MAX)
-        return s4c_fail(d, S4C_ERROR_BACKEND, "FCG1: chunk_size %u outside 1..%u",
-                        f->chunk_size, S4C_FCG1_CHUNK_MAX);
+        return s4c_fail(d, S4C_ERROR_BACKEND, "FCG1: chunk_size %u outside 1..%u", f->chunk_size,
+                        S4C_FCG1_CHUNK_MAX);
     if (s4c_fcg1_chunk_count(f->orig_size, f->chunk_size) != f->num_chunks)
         return s4c_fail(d, S4C_ERROR_BACKEND,
                         "FCG1: %u chunks of %u bytes do not cover orig_size %llu", f->num_chunks,
@@ -52,7 +52,8 @@ s4c_status s4c_fcg1_parse(const uint8_t *src, size_t n, s4c_fcg1 *f, s4c_error_d
     f->sizes = src + S4C_FCG1_HEADER_BYTES;
     f->payload = f->sizes + table;
     uint64_t total = 0;
-    for (uint32_t i = 0; i < f->num_chunks; i++) total += s4c_fcg1_chunk_csize(f, i);
+    for (uint32_t i = 0; i < f->num_chunks; i++)
+        total += s4c_fcg1_chunk_csize(f, i);
     uint64_t room = n - S4C_FCG1_HEADER_BYTES - table;
     if (total > room)
         return s4c_fail(d, S4C_ERROR_BACKEND,

@@ -11,8 +11,8 @@
 
 #define S4C_FCG1_MAGIC "FCG1"
 #define S4C_FCG1_HEADER_BYTES 24
-#define S4C_FCG1_CHUNK_SIZE 65536u          /* S4's chunk size */
-#define S4C_FCG1_CHUNK_MIN 1u               /* valid chunk_size range on read */
+#define S4C_FCG1_CHUNK_SIZE 65536u /* S4's chunk size */
+#define S4C_FCG1_CHUNK_MIN 1u      /* valid chunk_size range on read */
 #define S4C_FCG1_CHUNK_MAX (16u * 1024 * 1024)
 
 /* Algorithm tags in byte 4. */
@@ -78,10 +78,9 @@ static inline size_t s4c_fcg1_header_size(uint32_t num_chunks) {
  * written; fill them in with s4c_fcg1_set_chunk_size). Returns bytes written,
  * 0 when cap is too small.
  */
-S4C_INTERNAL size_t s4c_fcg1_write_header(uint8_t *dst, size_t cap, uint8_t algo,
-                                          uint8_t data_type, uint64_t orig_size,
-                                          uint32_t chunk_size, uint32_t num_chunks,
-                                          const uint32_t *csizes);
+S4C_INTERNAL size_t s4c_fcg1_write_header(uint8_t *dst, size_t cap, uint8_t algo, uint8_t data_type,
+                                          uint64_t orig_size, uint32_t chunk_size,
+                                          uint32_t num_chunks, const uint32_t *csizes);
 static inline void s4c_fcg1_set_chunk_size(uint8_t *blob, uint32_t i, uint32_t csize) {
     s4c_store_le32(blob + S4C_FCG1_HEADER_BYTES + 4 * (size_t)i, csize);
 }

@@ -42,10 +42,10 @@ static int resolve(void *handle, const char *name, void *slot, size_t slot_size)
     return 1;
 }
 
-#define RESOLVE(field, sym)                                                                   \
-    if (!resolve(runtime.cudart_handle, sym, &runtime.rt.field, sizeof runtime.rt.field)) {   \
-        snprintf(reason, sizeof reason, "libcudart lacks %s", sym);                           \
-        return;                                                                               \
+#define RESOLVE(field, sym)                                                                        \
+    if (!resolve(runtime.cudart_handle, sym, &runtime.rt.field, sizeof runtime.rt.field)) {        \
+        snprintf(reason, sizeof reason, "libcudart lacks %s", sym);                                \
+        return;                                                                                    \
     }
 
 static void load(void) {
@@ -59,8 +59,8 @@ static void load(void) {
         return;
     }
     char err[256] = "no candidate";
-    static const char *const cudart_names[] = {"libcudart.so.13", "libcudart.so.12",
-                                               "libcudart.so", NULL};
+    static const char *const cudart_names[] = {"libcudart.so.13", "libcudart.so.12", "libcudart.so",
+                                               NULL};
     runtime.cudart_handle = open_first("S4C_CUDART_LIB", cudart_names, err, sizeof err);
     if (!runtime.cudart_handle) {
         snprintf(reason, sizeof reason, "libcudart not found: %s", err);

@@ -73,9 +73,9 @@ typedef struct algo_calls {
     nvcompStatus_t (*dtemp)(const void *const *sym, size_t n, size_t max_chunk, size_t total,
                             size_t *temp, cudaStream_t s);
     nvcompStatus_t (*decompress)(const void *const *sym, const void *const *in,
-                                 const size_t *in_sizes, const size_t *buf_sizes,
-                                 size_t *out_sizes, size_t n, void *temp, size_t temp_bytes,
-                                 void *const *out, nvcompStatus_t *statuses, cudaStream_t s);
+                                 const size_t *in_sizes, const size_t *buf_sizes, size_t *out_sizes,
+                                 size_t n, void *temp, size_t temp_bytes, void *const *out,
+                                 nvcompStatus_t *statuses, cudaStream_t s);
 } algo_calls;
 
 enum { SYM_MAX_OUT, SYM_CTEMP, SYM_COMPRESS, SYM_DTEMP, SYM_DECOMPRESS, SYM_COUNT };
@@ -84,19 +84,19 @@ enum { SYM_MAX_OUT, SYM_CTEMP, SYM_COMPRESS, SYM_DTEMP, SYM_DECOMPRESS, SYM_COUN
  * as unsigned integers of their width: Bitcomp is lossless on integers). */
 static nvcompType_t bitcomp_type(uint8_t tag) {
     static const nvcompType_t map[] = {
-        NVCOMP_TYPE_CHAR,     NVCOMP_TYPE_UCHAR, NVCOMP_TYPE_USHORT, NVCOMP_TYPE_UINT,
-        NVCOMP_TYPE_ULONGLONG, NVCOMP_TYPE_CHAR, NVCOMP_TYPE_SHORT,  NVCOMP_TYPE_INT,
-        NVCOMP_TYPE_LONGLONG, NVCOMP_TYPE_UINT,  NVCOMP_TYPE_ULONGLONG, NVCOMP_TYPE_USHORT};
+        NVCOMP_TYPE_CHAR,      NVCOMP_TYPE_UCHAR, NVCOMP_TYPE_USHORT,    NVCOMP_TYPE_UINT,
+        NVCOMP_TYPE_ULONGLONG, NVCOMP_TYPE_CHAR,  NVCOMP_TYPE_SHORT,     NVCOMP_TYPE_INT,
+        NVCOMP_TYPE_LONGLONG,  NVCOMP_TYPE_UINT,  NVCOMP_TYPE_ULONGLONG, NVCOMP_TYPE_USHORT};
     return tag < sizeof map / sizeof map[0] ? map[tag] : NVCOMP_TYPE_CHAR;
 }
 
 /* S4 passes all-zero option structs, except Bitcomp's {algorithm 0, data_type}. */
-#define ZERO_COPTS(Name)                                                                      \
-    static nvcompBatched##Name##CompressOpts_t Name##_copts(uint8_t dt) {                     \
-        nvcompBatched##Name##CompressOpts_t o;                                                \
-        memset(&o, 0, sizeof o);                                                              \
-        (void)dt;                                                                             \
-        return o;                                                                             \
+#define ZERO_COPTS(Name)                                                                           \
+    static nvcompBatched##Name##CompressOpts_t Name##_copts(uint8_t dt) {                          \
+        nvcompBatched##Name##CompressOpts_t o;                                                     \
+        memset(&o, 0, sizeof o);                                                                   \
+        (void)dt;                                                                                  \
+        return o;                                                                                  \
     }
 ZERO_COPTS(Zstd)
 ZERO_COPTS(Gdeflate)
@@ -111,63 +111,61 @@ static nvcompBatchedBitcompCompressOpts_t Bitcomp_copts(uint8_t dt) {
     return o;
 }
 
-#define DEFINE_ALGO(Name)                                                                     \
-    typedef nvcompStatus_t (*Name##_max_fn)(size_t, nvcompBatched##Name##CompressOpts_t,     \
-                                            size_t *);                                        \
-    typedef nvcompStatus_t (*Name##_ctemp_fn)(size_t, size_t,                                 \
-                                              nvcompBatched##Name##CompressOpts_t, size_t *,  \
-                                              size_t, cudaStream_t);                          \
-    typedef nvcompStatus_t (*Name##_comp_fn)(                                                 \
-        const void *const *, const size_t *, size_t, size_t, void *, size_t, void *const *,   \
-        size_t *, nvcompBatched##Name##CompressOpts_t, nvcompStatus_t *, cudaStream_t);       \
-    typedef nvcompStatus_t (*Name##_dtemp_fn)(                                                \
-        size_t, size_t, nvcompBatched##Name##DecompressOpts_t, size_t *, size_t, cudaStream_t); \
-    typedef nvcompStatus_t (*Name##_decomp_fn)(                                               \
-        const void *const *, const size_t *, const size_t *, size_t *, size_t, void *const,   \
-        size_t, void *const *, nvcompBatched##Name##DecompressOpts_t, nvcompStatus_t *,       \
-        cudaStream_t);                                                                        \
-    static nvcompStatus_t Name##_max(const void *const *sym, uint8_t dt, size_t chunk,        \
-                                     size_t *out) {                                           \
-        Name##_max_fn f;                                                                      \
-        memcpy(&f, &sym[SYM_MAX_OUT], sizeof f);                                              \
-        return f(chunk, Name##_copts(dt), out);                                               \
-    }                                                                                         \
-    static nvcompStatus_t Name##_ctemp(const void *const *sym, uint8_t dt, size_t n,          \
-                                       size_t max_chunk, size_t total, size_t *temp,          \
-                                       cudaStream_t s) {                                      \
-        Name##_ctemp_fn f;                                                                    \
-        memcpy(&f, &sym[SYM_CTEMP], sizeof f);                                                \
-        return f(n, max_chunk, Name##_copts(dt), temp, total, s);                             \
-    }                                                                                         \
-    static nvcompStatus_t Name##_compress(                                                    \
-        const void *const *sym, uint8_t dt, const void *const *in, const size_t *in_sizes,    \
-        size_t max_chunk, size_t n, void *temp, size_t temp_bytes, void *const *out,          \
-        size_t *out_sizes, nvcompStatus_t *statuses, cudaStream_t s) {                        \
-        Name##_comp_fn f;                                                                     \
-        memcpy(&f, &sym[SYM_COMPRESS], sizeof f);                                             \
-        return f(in, in_sizes, max_chunk, n, temp, temp_bytes, out, out_sizes,                \
-                 Name##_copts(dt), statuses, s);                                              \
-    }                                                                                         \
-    static nvcompStatus_t Name##_dtemp(const void *const *sym, size_t n, size_t max_chunk,    \
-                                       size_t total, size_t *temp, cudaStream_t s) {          \
-        Name##_dtemp_fn f;                                                                    \
-        memcpy(&f, &sym[SYM_DTEMP], sizeof f);                                                \
-        nvcompBatched##Name##DecompressOpts_t o;                                              \
-        memset(&o, 0, sizeof o);                                                              \
-        return f(n, max_chunk, o, temp, total, s);                                            \
-    }                                                                                         \
-    static nvcompStatus_t Name##_decompress(                                                  \
-        const void *const *sym, const void *const *in, const size_t *in_sizes,                \
-        const size_t *buf_sizes, size_t *out_sizes, size_t n, void *temp, size_t temp_bytes,  \
-        void *const *out, nvcompStatus_t *statuses, cudaStream_t s) {                         \
-        Name##_decomp_fn f;                                                                   \
-        memcpy(&f, &sym[SYM_DECOMPRESS], sizeof f);                                           \
-        nvcompBatched##Name##DecompressOpts_t o;                                              \
-        memset(&o, 0, sizeof o);                                                              \
-        return f(in, in_sizes, buf_sizes, out_sizes, n, temp, temp_bytes, out, o, statuses,   \
-                 s);                                                                          \
-    }                                                                                         \
-    static const algo_calls Name##_calls = {Name##_max, Name##_ctemp, Name##_compress,        \
+#define DEFINE_ALGO(Name)                                                                          \
+    typedef nvcompStatus_t (*Name##_max_fn)(size_t, nvcompBatched##Name##CompressOpts_t,           \
+                                            size_t *);                                             \
+    typedef nvcompStatus_t (*Name##_ctemp_fn)(size_t, size_t, nvcompBatched##Name##CompressOpts_t, \
+                                              size_t *, size_t, cudaStream_t);                     \
+    typedef nvcompStatus_t (*Name##_comp_fn)(                                                      \
+        const void *const *, const size_t *, size_t, size_t, void *, size_t, void *const *,        \
+        size_t *, nvcompBatched##Name##CompressOpts_t, nvcompStatus_t *, cudaStream_t);            \
+    typedef nvcompStatus_t (*Name##_dtemp_fn)(                                                     \
+        size_t, size_t, nvcompBatched##Name##DecompressOpts_t, size_t *, size_t, cudaStream_t);    \
+    typedef nvcompStatus_t (*Name##_decomp_fn)(                                                    \
+        const void *const *, const size_t *, const size_t *, size_t *, size_t, void *const,        \
+        size_t, void *const *, nvcompBatched##Name##DecompressOpts_t, nvcompStatus_t *,            \
+        cudaStream_t);                                                                             \
+    static nvcompStatus_t Name##_max(const void *const *sym, uint8_t dt, size_t chunk,             \
+                                     size_t *out) {                                                \
+        Name##_max_fn f;                                                                           \
+        memcpy(&f, &sym[SYM_MAX_OUT], sizeof f);                                                   \
+        return f(chunk, Name##_copts(dt), out);                                                    \
+    }                                                                                              \
+    static nvcompStatus_t Name##_ctemp(const void *const *sym, uint8_t dt, size_t n,               \
+                                       size_t max_chunk, size_t total, size_t *temp,               \
+                                       cudaStream_t s) {                                           \
+        Name##_ctemp_fn f;                                                                         \
+        memcpy(&f, &sym[SYM_CTEMP], sizeof f);                                                     \
+        return f(n, max_chunk, Name##_copts(dt), temp, total, s);                                  \
+    }                                                                                              \
+    static nvcompStatus_t Name##_compress(                                                         \
+        const void *const *sym, uint8_t dt, const void *const *in, const size_t *in_sizes,         \
+        size_t max_chunk, size_t n, void *temp, size_t temp_bytes, void *const *out,               \
+        size_t *out_sizes, nvcompStatus_t *statuses, cudaStream_t s) {                             \
+        Name##_comp_fn f;                                                                          \
+        memcpy(&f, &sym[SYM_COMPRESS], sizeof f);                                                  \
+        return f(in, in_sizes, max_chunk, n, temp, temp_bytes, out, out_sizes, Name##_copts(dt),   \
+                 statuses, s);                                                                     \
+    }                                                                                              \
+    static nvcompStatus_t Name##_dtemp(const void *const *sym, size_t n, size_t max_chunk,         \
+                                       size_t total, size_t *temp, cudaStream_t s) {               \
+        Name##_dtemp_fn f;                                                                         \
+        memcpy(&f, &sym[SYM_DTEMP], sizeof f);                                                     \
+        nvcompBatched##Name##DecompressOpts_t o;                                                   \
+        memset(&o, 0, sizeof o);                                                                   \
+        return f(n, max_chunk, o, temp, total, s);                                                 \
+    }                                                                                              \
+    static nvcompStatus_t Name##_decompress(                                                       \
+        const void *const *sym, const void *const *in, const size_t *in_sizes,                     \
+        const size_t *buf_sizes, size_t *out_sizes, size_t n, void *temp, size_t temp_bytes,       \
+        void *const *out, nvcompStatus_t *statuses, cudaStream_t s) {                              \
+        Name##_decomp_fn f;                                                                        \
+        memcpy(&f, &sym[SYM_DECOMPRESS], sizeof f);                                                \
+        nvcompBatched##Name##DecompressOpts_t o;                                                   \
+        memset(&o, 0, sizeof o);                                                                   \
+        return f(in, in_sizes, buf_sizes, out_sizes, n, temp, temp_bytes, out, o, statuses, s);    \
+    }                                                                                              \
+    static const algo_calls Name##_calls = {Name##_max, Name##_ctemp, Name##_compress,             \
                                             Name##_dtemp, Name##_decompress};
 
 DEFINE_ALGO(Snappy)
@@ -176,10 +174,12 @@ DEFINE_ALGO(Zstd)
 DEFINE_ALGO(Bitcomp)
 DEFINE_ALGO(Gdeflate)
 
-#define SYMS(Name)                                                                            \
-    {"nvcompBatched" #Name "CompressGetMaxOutputChunkSize",                                   \
-     "nvcompBatched" #Name "CompressGetTempSize", "nvcompBatched" #Name "CompressAsync",     \
-     "nvcompBatched" #Name "DecompressGetTempSize", "nvcompBatched" #Name "DecompressAsync"}
+#define SYMS(Name)                                                                                 \
+    {                                                                                              \
+        "nvcompBatched" #Name "CompressGetMaxOutputChunkSize",                                     \
+            "nvcompBatched" #Name "CompressGetTempSize", "nvcompBatched" #Name "CompressAsync",    \
+            "nvcompBatched" #Name "DecompressGetTempSize", "nvcompBatched" #Name "DecompressAsync" \
+    }
 
 typedef struct algo_entry {
     uint8_t tag;
@@ -211,7 +211,7 @@ typedef struct session {
     void *stream, *ev_start, *ev_end;
     const void *sym[N_ALGOS][SYM_COUNT];
     int sym_ok[N_ALGOS];
-    buffer h_in, h_out, h_meta;       /* pinned host */
+    buffer h_in, h_out, h_meta;         /* pinned host */
     buffer d_in, d_out, d_meta, d_temp; /* device */
     double last_kernel_s;
 } session;
@@ -223,10 +223,10 @@ static s4c_status cuda_fail(s4c_error_detail *d, const char *what, const char *c
     return s4c_fail(d, S4C_ERROR_BACKEND, "%s: %s: %s", what, call, S.r->rt.GetErrorString(rc));
 }
 
-#define CUDA_TRY(what, call, expr)                                                            \
-    do {                                                                                      \
-        int cuda_rc_ = (expr);                                                                \
-        if (cuda_rc_ != 0) return cuda_fail(d, what, call, cuda_rc_);                         \
+#define CUDA_TRY(what, call, expr)                                                                 \
+    do {                                                                                           \
+        int cuda_rc_ = (expr);                                                                     \
+        if (cuda_rc_ != 0) return cuda_fail(d, what, call, cuda_rc_);                              \
     } while (0)
 
 static s4c_status session_open(const char *what, s4c_error_detail *d) {
@@ -247,11 +247,11 @@ static s4c_status session_open(const char *what, s4c_error_detail *d) {
     return S4C_OK;
 }
 
-static s4c_status grow(buffer *b, size_t need, int pinned, const char *what,
-                       s4c_error_detail *d) {
+static s4c_status grow(buffer *b, size_t need, int pinned, const char *what, s4c_error_detail *d) {
     if (b->cap >= need) return S4C_OK;
     size_t cap = b->cap ? b->cap : 1 << 20;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     if (b->p) pinned ? S.r->rt.FreeHost(b->p) : S.r->rt.Free(b->p);
     b->p = NULL;
     b->cap = 0;
@@ -338,16 +338,16 @@ static s4c_status compress_locked(uint8_t algo, uint8_t dt, s4c_gpu_chunk *c, si
         AT(S.h_meta, m.in_sizes, size_t *)[i] = c[i].size;
     }
     void *stream = S.stream;
-    CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(S.d_in.p, S.h_in.p, n * in_stride, S4C_CUDA_HOST_TO_DEVICE,
-                                 stream));
-    CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.buf_sizes, S4C_CUDA_HOST_TO_DEVICE,
-                                 stream));
+    CUDA_TRY(
+        what, "cudaMemcpyAsync",
+        S.r->rt.MemcpyAsync(S.d_in.p, S.h_in.p, n * in_stride, S4C_CUDA_HOST_TO_DEVICE, stream));
+    CUDA_TRY(
+        what, "cudaMemcpyAsync",
+        S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.buf_sizes, S4C_CUDA_HOST_TO_DEVICE, stream));
     CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_start, stream));
     st = calls->compress(sym, dt, AT(S.d_meta, m.in_ptrs, const void *const *),
-                         AT(S.d_meta, m.in_sizes, const size_t *), max_chunk, n, S.d_temp.p,
-                         temp, AT(S.d_meta, m.out_ptrs, void *const *),
+                         AT(S.d_meta, m.in_sizes, const size_t *), max_chunk, n, S.d_temp.p, temp,
+                         AT(S.d_meta, m.out_ptrs, void *const *),
                          AT(S.d_meta, m.out_sizes, size_t *),
                          AT(S.d_meta, m.statuses, nvcompStatus_t *), (cudaStream_t)stream);
     if (st != nvcompSuccess) return nv_fail(d, what, "CompressAsync", st);
@@ -381,8 +381,8 @@ static s4c_status compress_locked(uint8_t algo, uint8_t dt, s4c_gpu_chunk *c, si
     for (size_t i = 0; i < n; i++) {
         uint8_t *dst = place(ctx, i, c[i].out_size);
         if (!dst)
-            return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
-                            "%s: destination too small for chunk %zu", what, i);
+            return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL, "%s: destination too small for chunk %zu",
+                            what, i);
         memcpy(dst, AT(S.h_out, off, uint8_t *), c[i].out_size);
         off += c[i].out_size;
     }
@@ -437,28 +437,27 @@ static s4c_status decompress_locked(uint8_t algo, s4c_gpu_chunk *c, size_t n, co
         off += ALIGN256(c[i].size);
     }
     void *stream = S.stream;
-    CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(S.d_in.p, S.h_in.p, off ? off : 1, S4C_CUDA_HOST_TO_DEVICE,
-                                 stream));
-    CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.out_sizes, S4C_CUDA_HOST_TO_DEVICE,
-                                 stream));
+    CUDA_TRY(
+        what, "cudaMemcpyAsync",
+        S.r->rt.MemcpyAsync(S.d_in.p, S.h_in.p, off ? off : 1, S4C_CUDA_HOST_TO_DEVICE, stream));
+    CUDA_TRY(
+        what, "cudaMemcpyAsync",
+        S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.out_sizes, S4C_CUDA_HOST_TO_DEVICE, stream));
     CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_start, stream));
-    st = calls->decompress(sym, AT(S.d_meta, m.in_ptrs, const void *const *),
-                           AT(S.d_meta, m.in_sizes, const size_t *),
-                           AT(S.d_meta, m.buf_sizes, const size_t *),
-                           AT(S.d_meta, m.out_sizes, size_t *), n, S.d_temp.p, temp,
-                           AT(S.d_meta, m.out_ptrs, void *const *),
-                           AT(S.d_meta, m.statuses, nvcompStatus_t *), (cudaStream_t)stream);
+    st = calls->decompress(
+        sym, AT(S.d_meta, m.in_ptrs, const void *const *), AT(S.d_meta, m.in_sizes, const size_t *),
+        AT(S.d_meta, m.buf_sizes, const size_t *), AT(S.d_meta, m.out_sizes, size_t *), n,
+        S.d_temp.p, temp, AT(S.d_meta, m.out_ptrs, void *const *),
+        AT(S.d_meta, m.statuses, nvcompStatus_t *), (cudaStream_t)stream);
     if (st != nvcompSuccess) return nv_fail(d, what, "DecompressAsync", st);
     CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_end, stream));
     CUDA_TRY(what, "cudaMemcpyAsync",
              S.r->rt.MemcpyAsync(AT(S.h_meta, m.out_sizes, void *),
                                  AT(S.d_meta, m.out_sizes, void *), m.total - m.out_sizes,
                                  S4C_CUDA_DEVICE_TO_HOST, stream));
-    CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(S.h_out.p, S.d_out.p, n * out_stride, S4C_CUDA_DEVICE_TO_HOST,
-                                 stream));
+    CUDA_TRY(
+        what, "cudaMemcpyAsync",
+        S.r->rt.MemcpyAsync(S.h_out.p, S.d_out.p, n * out_stride, S4C_CUDA_DEVICE_TO_HOST, stream));
     CUDA_TRY(what, "cudaStreamSynchronize", S.r->rt.StreamSynchronize(stream));
     record_kernel_time();
     for (size_t i = 0; i < n; i++) {

@@ -16,8 +16,8 @@
 typedef struct s4c_gpu_chunk {
     const uint8_t *src;
     size_t size;
-    uint8_t *dst;  /* decompress only: host destination of `expect` bytes */
-    size_t expect; /* decompress only: the chunk's uncompressed size */
+    uint8_t *dst;    /* decompress only: host destination of `expect` bytes */
+    size_t expect;   /* decompress only: the chunk's uncompressed size */
     size_t out_size; /* compress: the compressed size, filled in */
 } s4c_gpu_chunk;
 
@@ -33,8 +33,8 @@ S4C_INTERNAL s4c_status s4c_nvcomp_compress_chunks(uint8_t algo, uint8_t data_ty
                                                    s4c_gpu_chunk *chunks, size_t n,
                                                    s4c_gpu_place_fn place, void *ctx,
                                                    s4c_error_detail *d);
-S4C_INTERNAL s4c_status s4c_nvcomp_decompress_chunks(uint8_t algo, s4c_gpu_chunk *chunks,
-                                                     size_t n, s4c_error_detail *d);
+S4C_INTERNAL s4c_status s4c_nvcomp_decompress_chunks(uint8_t algo, s4c_gpu_chunk *chunks, size_t n,
+                                                     s4c_error_detail *d);
 
 /* Seconds between the CUDA events around the last nvCOMP launch of this
  * process (kernel-only time, for bench/gpu_bench.c); 0 when none ran. */

@@ -47,10 +47,14 @@ typedef struct nv_impl {
 
 static uint8_t kind_algo(uint32_t kind) {
     switch (kind) {
-    case S4C_KIND_NVCOMP_ZSTD: return S4C_FCG1_ZSTD;
-    case S4C_KIND_NVCOMP_BITCOMP: return S4C_FCG1_BITCOMP;
-    case S4C_KIND_NVCOMP_GDEFLATE: return S4C_FCG1_GDEFLATE;
-    default: return S4C_FCG1_LZ4;
+    case S4C_KIND_NVCOMP_ZSTD:
+        return S4C_FCG1_ZSTD;
+    case S4C_KIND_NVCOMP_BITCOMP:
+        return S4C_FCG1_BITCOMP;
+    case S4C_KIND_NVCOMP_GDEFLATE:
+        return S4C_FCG1_GDEFLATE;
+    default:
+        return S4C_FCG1_LZ4;
     }
 }
 
@@ -107,8 +111,8 @@ static const recorded *find_record(const nv_impl *im, const void *src, const voi
 typedef struct object_out {
     uint8_t *blob;
     size_t cap;
-    size_t pos;        /* next payload byte */
-    uint32_t first;    /* index of its first chunk in the batch */
+    size_t pos;     /* next payload byte */
+    uint32_t first; /* index of its first chunk in the batch */
     uint32_t n_chunks;
     size_t n_src;
 } object_out;
@@ -152,8 +156,8 @@ static s4c_status compress_objects(s4c_codec *c, size_t n, const void *const *sr
             return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
                             "%s: destination holds %zu bytes, the FCG1 header needs %zu",
                             c->ops->name, caps[i], s4c_fcg1_header_size((uint32_t)k));
-        objs[i] = (object_out){dsts[i], caps[i], hdr, (uint32_t)total_chunks, (uint32_t)k,
-                               sizes[i]};
+        objs[i] =
+            (object_out){dsts[i], caps[i], hdr, (uint32_t)total_chunks, (uint32_t)k, sizes[i]};
         total_chunks += k;
     }
     if (total_chunks > SIZE_MAX / sizeof(s4c_gpu_chunk))
@@ -174,8 +178,8 @@ static s4c_status compress_objects(s4c_codec *c, size_t n, const void *const *sr
     return st;
 }
 
-static s4c_status nv_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
-                              size_t cap, size_t *written, s4c_error_detail *d) {
+static s4c_status nv_compress(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
+                              size_t *written, s4c_error_detail *d) {
     const recorded *r = find_record(c->impl, src, dst);
     if (r) {
         *written = r->written;
@@ -231,9 +235,9 @@ static s4c_status cpu_decode(nv_impl *im, const s4c_fcg1 *f, uint8_t *dst, s4c_e
         size_t us = s4c_fcg1_chunk_usize(f, i);
         uint8_t *out = dst + (size_t)i * f->chunk_size;
         if (f->algo == S4C_FCG1_LZ4) {
-            int r = cs > (uint32_t)INT32_MAX ? -1 : LZ4_decompress_safe((const char *)p,
-                                                                         (char *)out, (int)cs,
-                                                                         (int)us);
+            int r = cs > (uint32_t)INT32_MAX
+                        ? -1
+                        : LZ4_decompress_safe((const char *)p, (char *)out, (int)cs, (int)us);
             if (r < 0)
                 return s4c_fail(d, S4C_ERROR_BACKEND,
                                 "nvcomp %s decompress: chunk %u: corrupt LZ4 block (CPU)", nm, i);
@@ -270,8 +274,7 @@ static void gpu_chunks(const s4c_fcg1 *f, uint8_t *dst, s4c_gpu_chunk *out) {
     }
 }
 
-static s4c_status decode_one(s4c_codec *c, const s4c_fcg1 *f, uint8_t *dst,
-                             s4c_error_detail *d) {
+static s4c_status decode_one(s4c_codec *c, const s4c_fcg1 *f, uint8_t *dst, s4c_error_detail *d) {
     nv_impl *im = c->impl;
     if (!im->gpu) {
         if (!cpu_decodable(f->algo))
@@ -355,8 +358,9 @@ static void batch_decompress(s4c_codec *c, nv_impl *im, size_t n, const s4c_mani
         }
     if (s4c_nvcomp_decompress_chunks(algo, chunks, total, NULL) != S4C_OK) goto done;
     for (size_t i = 0; i < n; i++)
-        if (ok[i]) im->rec[im->n_rec++] = (recorded){payloads[i], dsts[i], S4C_OK,
-                                                     (size_t)fs[i].orig_size};
+        if (ok[i])
+            im->rec[im->n_rec++] =
+                (recorded){payloads[i], dsts[i], S4C_OK, (size_t)fs[i].orig_size};
 done:
     s4c_free(chunks);
     s4c_free(ok);
@@ -383,16 +387,268 @@ static void nv_batch_end(s4c_codec *c) {
     im->n_rec = 0;
 }
 
-#define NVCOMP_KIND(id, nm, dbg)                                                              \
-    {                                                                                         \
-        .kind = id, .name = nm, .debug_name = dbg, .bomb_prefix = NULL, .init = nv_init,      \
-        .destroy = nv_destroy, .bound = nv_bound, .compress = nv_compress,                    \
-        .decode = nv_decode, .usable = nv_usable, .batch_begin = nv_batch_begin,              \
-        .batch_end = nv_batch_end,                                                            \
+/* ------------------------------------------------------------ streaming encoder */
+
+/*
+ * FCG1 has no streaming form: the encoder collects the input of a frame and
+ * at S4C_FLUSH_END compresses it as one FCG1 blob (one launch), then drains
+ * it. For `s4codec compress -c nvcomp-*`; memory is the input plus the blob.
+ */
+typedef struct nv_encoder {
+    s4c_codec *codec;
+    uint8_t *in, *out;
+    size_t in_len, in_cap, out_len, out_pos;
+    int draining;
+} nv_encoder;
+
+static s4c_status enc_create(uint32_t kind, const s4c_codec_options *o, void **impl,
+                             s4c_error_detail *d) {
+    s4c_codec *c = NULL;
+    S4C_TRY(s4c_codec_create(kind, o, &c, d));
+    if (!((nv_impl *)c->impl)->gpu) {
+        s4c_status st = s4c_fail(d, S4C_ERROR_CODEC_UNAVAILABLE,
+                                 "codec %s cannot compress: %s (decompression works on the CPU)",
+                                 c->ops->debug_name, s4c_gpu_unavailable_reason());
+        s4c_codec_free(c);
+        return st;
+    }
+    nv_encoder *e = s4c_calloc(1, sizeof *e);
+    if (!e) {
+        s4c_codec_free(c);
+        return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    e->codec = c;
+    *impl = e;
+    return S4C_OK;
+}
+
+#define ENC_CREATE(kind, fn)                                                                       \
+    static s4c_status fn(const s4c_codec_options *o, int level, const void *dict,                  \
+                         size_t dict_size, void **impl, s4c_error_detail *d) {                     \
+        (void)level, (void)dict, (void)dict_size;                                                  \
+        return enc_create(kind, o, impl, d);                                                       \
+    }
+ENC_CREATE(S4C_KIND_NVCOMP_ZSTD, enc_create_zstd)
+ENC_CREATE(S4C_KIND_NVCOMP_BITCOMP, enc_create_bitcomp)
+ENC_CREATE(S4C_KIND_NVCOMP_GDEFLATE, enc_create_gdeflate)
+ENC_CREATE(S4C_KIND_NVCOMP_LZ4, enc_create_lz4)
+
+static s4c_status enc_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out,
+                             s4c_flush_mode mode, size_t *pending) {
+    nv_encoder *e = impl;
+    *pending = 0;
+    if (mode == S4C_FLUSH_BLOCK) return S4C_ERROR_UNSUPPORTED; /* no decodable prefix */
+    if (!e->draining) {
+        size_t k = in->size - in->pos;
+        if (k > e->in_cap - e->in_len) {
+            size_t cap = e->in_cap ? e->in_cap : 1 << 16;
+            while (cap - e->in_len < k) {
+                if (cap > SIZE_MAX / 2) return S4C_ERROR_OUT_OF_MEMORY;
+                cap *= 2;
+            }
+            uint8_t *p = s4c_malloc(cap);
+            if (!p) return S4C_ERROR_OUT_OF_MEMORY;
+            if (e->in_len) memcpy(p, e->in, e->in_len);
+            s4c_free(e->in);
+            e->in = p;
+            e->in_cap = cap;
+        }
+        if (k) memcpy(e->in + e->in_len, (const uint8_t *)in->src + in->pos, k);
+        e->in_len += k;
+        in->pos += k;
+        if (mode != S4C_FLUSH_END) return S4C_OK;
+        size_t bound = s4c_compress_bound(e->codec, e->in_len);
+        s4c_free(e->out);
+        e->out = s4c_malloc(bound);
+        if (!e->out) return S4C_ERROR_OUT_OF_MEMORY;
+        s4c_manifest m;
+        S4C_TRY(s4c_compress(e->codec, e->in, e->in_len, e->out, bound, &m, NULL));
+        e->out_len = (size_t)m.compressed_size;
+        e->out_pos = 0;
+        e->draining = 1;
+    }
+    size_t k = e->out_len - e->out_pos;
+    if (k > out->size - out->pos) k = out->size - out->pos;
+    memcpy((uint8_t *)out->dst + out->pos, e->out + e->out_pos, k);
+    out->pos += k;
+    e->out_pos += k;
+    *pending = e->out_len - e->out_pos;
+    if (!*pending) { /* frame complete: ready for the next */
+        e->draining = 0;
+        e->in_len = 0;
+    }
+    return S4C_OK;
+}
+
+static s4c_status enc_reset(void *impl) {
+    nv_encoder *e = impl;
+    e->in_len = e->out_len = e->out_pos = 0;
+    e->draining = 0;
+    return S4C_OK;
+}
+
+static void enc_free(void *impl) {
+    nv_encoder *e = impl;
+    if (!e) return;
+    s4c_codec_free(e->codec);
+    s4c_free(e->in);
+    s4c_free(e->out);
+    s4c_free(e);
+}
+
+/* ------------------------------------------------------------ streaming decoder */
+
+/*
+ * Collects one FCG1 blob (header, size table, payloads: the header says how
+ * long it is), decodes it in one go (GPU, or CPU for lz4/zstd) and drains the
+ * output; concatenated blobs decode one after the other. Memory grows only
+ * with input actually received, plus one blob's output.
+ */
+typedef struct nv_decoder {
+    s4c_codec *codec;
+    uint8_t *in, *out;
+    size_t in_len, in_cap, out_len, out_pos;
+} nv_decoder;
+
+static s4c_status dec_create(uint32_t kind, void **impl, s4c_error_detail *d) {
+    nv_decoder *x = s4c_calloc(1, sizeof *x);
+    if (!x) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    s4c_status st = s4c_codec_create(kind, NULL, &x->codec, d);
+    if (st != S4C_OK) {
+        s4c_free(x);
+        return st;
+    }
+    *impl = x;
+    return S4C_OK;
+}
+
+#define DEC_CREATE(kind, fn)                                                                       \
+    static s4c_status fn(const s4c_decoder_options *o, void **impl, s4c_error_detail *d) {         \
+        (void)o;                                                                                   \
+        return dec_create(kind, impl, d);                                                          \
+    }
+DEC_CREATE(S4C_KIND_NVCOMP_ZSTD, dec_create_zstd)
+DEC_CREATE(S4C_KIND_NVCOMP_BITCOMP, dec_create_bitcomp)
+DEC_CREATE(S4C_KIND_NVCOMP_GDEFLATE, dec_create_gdeflate)
+DEC_CREATE(S4C_KIND_NVCOMP_LZ4, dec_create_lz4)
+
+/* Bytes the blob being collected still lacks (what its header says so far). */
+static uint64_t blob_need(const nv_decoder *x) {
+    if (x->in_len < S4C_FCG1_HEADER_BYTES) return S4C_FCG1_HEADER_BYTES - x->in_len;
+    uint32_t k = s4c_load_le32(x->in + 20);
+    uint64_t table = S4C_FCG1_HEADER_BYTES + 4 * (uint64_t)k;
+    if (x->in_len < table) return table - x->in_len;
+    uint64_t total = table;
+    for (uint32_t i = 0; i < k; i++)
+        total += s4c_load_le32(x->in + S4C_FCG1_HEADER_BYTES + 4 * (size_t)i);
+    return total - x->in_len;
+}
+
+static s4c_status take_input(nv_decoder *x, s4c_in_buffer *in, size_t k) {
+    if (k > x->in_cap - x->in_len) {
+        size_t cap = x->in_cap ? x->in_cap : 1 << 16;
+        while (cap - x->in_len < k) {
+            if (cap > SIZE_MAX / 2) return S4C_ERROR_OUT_OF_MEMORY;
+            cap *= 2;
+        }
+        uint8_t *p = s4c_malloc(cap);
+        if (!p) return S4C_ERROR_OUT_OF_MEMORY;
+        if (x->in_len) memcpy(p, x->in, x->in_len);
+        s4c_free(x->in);
+        x->in = p;
+        x->in_cap = cap;
+    }
+    memcpy(x->in + x->in_len, (const uint8_t *)in->src + in->pos, k);
+    x->in_len += k;
+    in->pos += k;
+    return S4C_OK;
+}
+
+static s4c_status decode_blob(nv_decoder *x, s4c_error_detail *d) {
+    s4c_fcg1 f;
+    S4C_TRY(
+        parse_for_decode(x->codec, x->in, x->in_len, (size_t)S4C_MAX_DECOMPRESSED_BYTES, &f, d));
+    size_t n = f.num_chunks ? (size_t)f.orig_size : 0;
+    s4c_free(x->out);
+    x->out = s4c_malloc(n ? n : 1);
+    if (!x->out) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+    if (n) S4C_TRY(decode_one(x->codec, &f, x->out, d));
+    x->out_len = n;
+    x->out_pos = 0;
+    x->in_len = 0;
+    return S4C_OK;
+}
+
+static s4c_status dec_stream(void *impl, s4c_in_buffer *in, s4c_out_buffer *out, size_t *hint,
+                             s4c_error_detail *d) {
+    nv_decoder *x = impl;
+    for (;;) {
+        size_t k = x->out_len - x->out_pos;
+        if (k > out->size - out->pos) k = out->size - out->pos;
+        if (k) {
+            memcpy((uint8_t *)out->dst + out->pos, x->out + x->out_pos, k);
+            out->pos += k;
+            x->out_pos += k;
+        }
+        if (x->out_pos < x->out_len) { /* output full */
+            *hint = 1;
+            return S4C_OK;
+        }
+        uint64_t need = blob_need(x);
+        if (x->in_len == 0 && in->pos == in->size) { /* at a blob boundary */
+            *hint = 0;
+            return S4C_OK;
+        }
+        size_t avail = in->size - in->pos;
+        if (need > avail) {
+            S4C_TRY(take_input(x, in, avail));
+            need = blob_need(x);
+            *hint = need > SIZE_MAX ? SIZE_MAX : (size_t)need;
+            if (need) return S4C_OK;
+        } else {
+            S4C_TRY(take_input(x, in, (size_t)need));
+            if (blob_need(x)) continue; /* the header grew: read on */
+        }
+        S4C_TRY(decode_blob(x, d));
+    }
+}
+
+static s4c_status dec_finish(void *impl) {
+    nv_decoder *x = impl;
+    return x->in_len == 0 && x->out_pos == x->out_len ? S4C_OK : S4C_ERROR_TRUNCATED_INPUT;
+}
+
+static s4c_status dec_reset(void *impl) {
+    nv_decoder *x = impl;
+    x->in_len = x->out_len = x->out_pos = 0;
+    return S4C_OK;
+}
+
+static void dec_free(void *impl) {
+    nv_decoder *x = impl;
+    if (!x) return;
+    s4c_codec_free(x->codec);
+    s4c_free(x->in);
+    s4c_free(x->out);
+    s4c_free(x);
+}
+
+#define NVCOMP_KIND(id, nm, dbg, create, dcreate)                                                  \
+    {                                                                                              \
+        .kind = id, .name = nm, .debug_name = dbg, .bomb_prefix = NULL, .init = nv_init,           \
+        .destroy = nv_destroy, .bound = nv_bound, .compress = nv_compress, .decode = nv_decode,    \
+        .encoder_create = create, .encoder_stream = enc_stream, .encoder_reset = enc_reset,        \
+        .encoder_free = enc_free, .decoder_create = dcreate, .decoder_stream = dec_stream,         \
+        .decoder_finish = dec_finish, .decoder_reset = dec_reset, .decoder_free = dec_free,        \
+        .eof_message = "FCG1 blob ends early", .usable = nv_usable, .batch_begin = nv_batch_begin, \
+        .batch_end = nv_batch_end,                                                                 \
     }
 
-const s4c_codec_ops s4c_nvcomp_zstd_ops = NVCOMP_KIND(2, "nvcomp-zstd", "NvcompZstd");
-const s4c_codec_ops s4c_nvcomp_bitcomp_ops = NVCOMP_KIND(3, "nvcomp-bitcomp", "NvcompBitcomp");
+const s4c_codec_ops s4c_nvcomp_zstd_ops =
+    NVCOMP_KIND(2, "nvcomp-zstd", "NvcompZstd", enc_create_zstd, dec_create_zstd);
+const s4c_codec_ops s4c_nvcomp_bitcomp_ops =
+    NVCOMP_KIND(3, "nvcomp-bitcomp", "NvcompBitcomp", enc_create_bitcomp, dec_create_bitcomp);
 const s4c_codec_ops s4c_nvcomp_gdeflate_ops =
-    NVCOMP_KIND(6, "nvcomp-gdeflate", "NvcompGDeflate");
-const s4c_codec_ops s4c_nvcomp_lz4_ops = NVCOMP_KIND(65, "nvcomp-lz4", "NvcompLz4");
+    NVCOMP_KIND(6, "nvcomp-gdeflate", "NvcompGDeflate", enc_create_gdeflate, dec_create_gdeflate);
+const s4c_codec_ops s4c_nvcomp_lz4_ops =
+    NVCOMP_KIND(65, "nvcomp-lz4", "NvcompLz4", enc_create_lz4, dec_create_lz4);

@@ -23,6 +23,16 @@ s4c_status s4c_detect_kind(const void *head, size_t n, uint32_t *kind_ret) {
         }
         if (left < 4) return S4C_ERROR_TRUNCATED_INPUT; /* caller decides at EOF */
         uint32_t magic = s4c_load_le32(p + pos);
+        if (pos == 0 && !memcmp(p, "FCG1", 4)) { /* S4's GPU container (src/gpu/fcg1.h) */
+            if (left < 5) return S4C_ERROR_TRUNCATED_INPUT;
+            static const uint32_t by_tag[] = {0, S4C_KIND_NVCOMP_ZSTD, S4C_KIND_NVCOMP_LZ4,
+                                              S4C_KIND_NVCOMP_ZSTD, S4C_KIND_NVCOMP_BITCOMP,
+                                              S4C_KIND_NVCOMP_GDEFLATE};
+            if (p[4] == 0 || p[4] >= sizeof by_tag / sizeof by_tag[0])
+                return S4C_ERROR_UNKNOWN_FORMAT;
+            *kind_ret = by_tag[p[4]];
+            return S4C_OK;
+        }
         if (magic == ZSTD_MAGIC) {
             *kind_ret = S4C_KIND_CPU_ZSTD;
             return S4C_OK;

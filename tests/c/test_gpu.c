@@ -17,18 +17,18 @@
 
 /* "helloworld" as two 5-byte chunks of literal-only LZ4 blocks, FCG1 lz4. */
 static const uint8_t golden_lz4[] = {
-    'F', 'C', 'G', '1', 2, 0, 0, 0,                 /* magic, tag lz4, reserved */
-    10, 0, 0, 0, 0, 0, 0, 0,                        /* orig_size 10 */
-    5, 0, 0, 0,                                     /* chunk_size 5 */
-    2, 0, 0, 0,                                     /* num_chunks 2 */
-    6, 0, 0, 0, 6, 0, 0, 0,                         /* chunk sizes */
-    0x50, 'h', 'e', 'l', 'l', 'o',                  /* token: 5 literals */
+    'F',  'C', 'G', '1', 2,   0,   0, 0, /* magic, tag lz4, reserved */
+    10,   0,   0,   0,   0,   0,   0, 0, /* orig_size 10 */
+    5,    0,   0,   0,                   /* chunk_size 5 */
+    2,    0,   0,   0,                   /* num_chunks 2 */
+    6,    0,   0,   0,   6,   0,   0, 0, /* chunk sizes */
+    0x50, 'h', 'e', 'l', 'l', 'o',       /* token: 5 literals */
     0x50, 'w', 'o', 'r', 'l', 'd'};
 
 /* "hello" as one raw-block zstd frame, FCG1 zstd, chunk_size 65536. */
 static const uint8_t golden_zstd[] = {
-    'F', 'C', 'G', '1', 3, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0,
-    14, 0, 0, 0,
+    'F',  'C',  'G',  '1',  3,    0,    0,    0,    5,    0,   0,   0,   0,   0,
+    0,    0,    0,    0,    1,    0,    1,    0,    0,    0,   14,  0,   0,   0,
     0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x29, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o'};
 
 /* Empty input: the header alone (S4's encoding of b""). */
@@ -195,8 +195,7 @@ static void test_loader_without_gpu(void) {
     o.gpu_data_type = 3;
     CHECK_STATUS(s4c_codec_create(S4C_KIND_NVCOMP_LZ4, &o, &c, &d), S4C_ERROR_INVALID_ARGUMENT);
     o.gpu_data_type = 12;
-    CHECK_STATUS(s4c_codec_create(S4C_KIND_NVCOMP_BITCOMP, &o, &c, &d),
-                 S4C_ERROR_INVALID_ARGUMENT);
+    CHECK_STATUS(s4c_codec_create(S4C_KIND_NVCOMP_BITCOMP, &o, &c, &d), S4C_ERROR_INVALID_ARGUMENT);
 }
 
 /* Decodes golden blobs through s4c_decompress (CPU without a GPU, else GPU). */
@@ -276,8 +275,7 @@ static void test_decode_golden(void) {
     memcpy(e5, golden_empty_zstd, 24);
     s4c_store_le64(e5 + 8, 5);
     me = manifest_for(S4C_KIND_NVCOMP_ZSTD, "hello", 5, 24);
-    CHECK_STATUS(s4c_decompress(c, &me, e5, 24, out, sizeof out, &w, &d),
-                 S4C_ERROR_SIZE_MISMATCH);
+    CHECK_STATUS(s4c_decompress(c, &me, e5, 24, out, sizeof out, &w, &d), S4C_ERROR_SIZE_MISMATCH);
     CHECK_STR_CONTAINS(d.message, "manifest says 5 bytes, payload is 0 bytes");
     s4c_manifest m2 = manifest_for(S4C_KIND_NVCOMP_ZSTD, "hello", 5, sizeof golden_zstd);
     CHECK_OK(s4c_decompress(c, &m2, golden_zstd, sizeof golden_zstd, out, sizeof out, &w, &d));
@@ -354,8 +352,8 @@ static void test_batch_decompress(void) {
         src[i] = make_data(n[i], (unsigned)i + 7);
         blob[i] = malloc(n[i] * 2 + 4096);
         out[i] = malloc(n[i]);
-        bn[i] = build_fcg1(S4C_FCG1_LZ4, src[i], n[i], S4C_FCG1_CHUNK_SIZE, blob[i],
-                           n[i] * 2 + 4096);
+        bn[i] =
+            build_fcg1(S4C_FCG1_LZ4, src[i], n[i], S4C_FCG1_CHUNK_SIZE, blob[i], n[i] * 2 + 4096);
         m[i] = manifest_for(S4C_KIND_NVCOMP_LZ4, src[i], n[i], bn[i]);
         payloads[i] = blob[i];
         dsts[i] = out[i];
@@ -390,7 +388,8 @@ static void test_batch_decompress(void) {
     CHECK_OK(s4c_compress_batch(c, 2, zs, zn, zd, zc, zm, &d));
     CHECK_EQ_U64(zm[1].original_size, 200);
     s4c_codec_free(c);
-    for (int i = 0; i < N; i++) free(src[i]), free(blob[i]), free(out[i]);
+    for (int i = 0; i < N; i++)
+        free(src[i]), free(blob[i]), free(out[i]);
 }
 
 /* With a device: every kind round-trips through nvCOMP; lz4/zstd outputs
@@ -463,7 +462,8 @@ static void test_gpu_round_trips(void) {
             CHECK_MEM_EQ(b, dp[i], (size_t)one.compressed_size);
         }
         size_t bcap[B];
-        for (int i = 0; i < B; i++) bcap[i] = SZ;
+        for (int i = 0; i < B; i++)
+            bcap[i] = SZ;
         CHECK_OK(s4c_decompress_batch(c, B, ms, pp, bp, bcap, bw, &d));
         CHECK_MEM_EQ(back, srcs, (size_t)B * SZ);
         free(srcs), free(a), free(b), free(back);

@@ -15,6 +15,12 @@ static const cli_codec codecs[] = {
     {"gzip", S4C_KIND_CPU_GZIP, ".gz", 1, 6, 1, 9, "gzip", {1, 6, 9, -1}},
     {"lz4", S4C_KIND_CPU_LZ4, ".lz4", 1, 0, 0, 12, "lz4", {0, 9, -1, -1}},
     {"passthrough", S4C_KIND_PASSTHROUGH, NULL, 0, 0, 0, 0, NULL, {0, -1, -1, -1}},
+    /* GPU kinds (docs/gpu.md): one FCG1 blob per file; without a GPU, compress
+     * reports why (exit 1) */
+    {"nvcomp-zstd", S4C_KIND_NVCOMP_ZSTD, ".fcg1", 0, 0, 0, 0, NULL, {0, -1, -1, -1}},
+    {"nvcomp-bitcomp", S4C_KIND_NVCOMP_BITCOMP, ".fcg1", 0, 0, 0, 0, NULL, {0, -1, -1, -1}},
+    {"nvcomp-gdeflate", S4C_KIND_NVCOMP_GDEFLATE, ".fcg1", 0, 0, 0, 0, NULL, {0, -1, -1, -1}},
+    {"nvcomp-lz4", S4C_KIND_NVCOMP_LZ4, ".fcg1", 0, 0, 0, 0, NULL, {0, -1, -1, -1}},
 };
 #define N_CODECS (sizeof(codecs) / sizeof(codecs[0]))
 

@@ -24,7 +24,9 @@
 #include "cli.h"
 #include "options.h"
 #include "s4_common.h"
+#include "s4codec_gpu.h"
 #include "s4codec_frame.h"
+#include "s4codec_gpu.h"
 #include "safe_output.h"
 
 static const char help_text[] =
@@ -46,6 +48,13 @@ static const char help_text[] =
 static int is_gpu_kind(uint32_t kind) {
     return (kind >= S4C_KIND_NVCOMP_ZSTD && kind <= S4C_KIND_NVCOMP_GDEFLATE) ||
            kind == S4C_KIND_NVCOMP_LZ4;
+}
+
+/* GPU frames this machine cannot decode: nvcomp-lz4/-zstd decode on the CPU,
+ * the other GPU kinds need a device (docs/gpu.md). */
+static int gpu_kind_undecodable(uint32_t kind) {
+    return is_gpu_kind(kind) && !s4c_gpu_available() && kind != S4C_KIND_NVCOMP_LZ4 &&
+           kind != S4C_KIND_NVCOMP_ZSTD;
 }
 
 /* Codec of data frame `index` (walked again: only on the error path). */
@@ -100,7 +109,7 @@ static void walk_body(const s4_file *body, int have_dict, walk *w) {
         }
         if (!has) return;
         uint32_t k = fr.header.codec;
-        if (is_gpu_kind(k) || (k == S4C_KIND_CPU_ZSTD_DICT && !have_dict)) {
+        if (gpu_kind_undecodable(k) || (k == S4C_KIND_CPU_ZSTD_DICT && !have_dict)) {
             w->special = 1;
             w->special_kind = k;
             w->stop_offset = fr.offset;
@@ -122,10 +131,10 @@ static int special_error(uint64_t index, uint32_t kind) {
                  "bucket, where <dict-id> is the object's `x-amz-meta-s4-dict-id`");
     else
         snprintf(cause, sizeof(cause),
-                 "frame uses GPU codec `%s` \xe2\x80\x94 this CPU-only CLI cannot decode it; GET "
+                 "frame uses GPU codec `%s` \xe2\x80\x94 this CLI cannot decode it here (%s); GET "
                  "the object through the `s4` gateway binary instead (a build with nvCOMP "
                  "decodes it on the GPU)",
-                 name);
+                 name, s4c_gpu_unavailable_reason());
     return s4_error(CLI_EXIT_DATA, cause, "decoding frame %llu (codec `%s`)",
                     (unsigned long long)index, name);
 }
