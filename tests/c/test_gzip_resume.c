@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -737,8 +738,124 @@ static void test_forged(const buf *stream, const buf *ref, const buf *other) {
     free(b.p);
 }
 
+/* ------------------------------------------------------------- --bench */
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Streaming decode of the whole stream; returns seconds, counts checkpoints. */
+static double time_stream(const buf *stream, uint8_t *dst, size_t cap, uint64_t spacing,
+                          size_t in_chunk, size_t out_chunk, uint64_t *ckpts, size_t *made) {
+    s4c_decoder_options o;
+    s4c_decoder_options_init(&o);
+    o.checkpoint_spacing = spacing;
+    s4c_decoder *dec = NULL;
+    CHECK_OK(s4c_decoder_create(S4C_KIND_CPU_GZIP, &o, &dec, NULL));
+    double t0 = now_s();
+    size_t off = 0, op = 0;
+    for (;;) {
+        size_t n = stream->n - off < in_chunk ? stream->n - off : in_chunk;
+        size_t m = cap - op < out_chunk ? cap - op : out_chunk;
+        s4c_in_buffer in = {stream->p + off, n, 0};
+        s4c_out_buffer out = {dst + op, m, 0};
+        size_t hint = 0;
+        if (s4c_decoder_stream(dec, &in, &out, &hint) != S4C_OK) break;
+        off += in.pos;
+        op += out.pos;
+        if (hint == 0 && off == stream->n) break;
+    }
+    double t = now_s() - t0;
+    CHECK_OK(s4c_decoder_finish(dec));
+    *ckpts = position(dec).checkpoints;
+    *made = op;
+    s4c_decoder_free(dec);
+    return t;
+}
+
+/*
+ * test_gzip_resume --bench FILE.gz [ROUNDS]: one-shot decode (s4c_decompress)
+ * against the streaming decoder with checkpoints every 4 MiB (the default)
+ * and with none, 1 MiB input and output chunks, best of ROUNDS interleaved.
+ * Also prints the saved state sizes at every 4 MiB checkpoint.
+ */
+static int run_bench(const char *path, int rounds) {
+    buf stream = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f) return 2;
+    uint8_t tmp[1 << 16];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) buf_add(&stream, tmp, k);
+    fclose(f);
+    buf ref = {0};
+    reference(&stream, &ref);
+    s4c_codec *c = NULL;
+    CHECK_OK(s4c_codec_create(S4C_KIND_CPU_GZIP, NULL, &c, NULL));
+    s4c_manifest m = {S4C_KIND_CPU_GZIP, ref.n, stream.n, s4c_crc32c(0, ref.p, ref.n)};
+    uint8_t *dst = malloc(ref.n + 1);
+    double best_one = 1e9, best_ck = 1e9, best_none = 1e9;
+    uint64_t ck = 0, ck0 = 0;
+    for (int r = 0; r < rounds; r++) {
+        size_t w = 0;
+        double t0 = now_s();
+        CHECK_OK(s4c_decompress(c, &m, stream.p, stream.n, dst, ref.n, &w, NULL));
+        double t = now_s() - t0;
+        if (t < best_one) best_one = t;
+        size_t made = 0;
+        t = time_stream(&stream, dst, ref.n + 1, 0, MIB, MIB, &ck, &made);
+        CHECK_EQ_U64(made, ref.n);
+        if (t < best_ck) best_ck = t;
+        t = time_stream(&stream, dst, ref.n + 1, UINT64_MAX, MIB, MIB, &ck0, &made);
+        if (t < best_none) best_none = t;
+    }
+    CHECK(memcmp(dst, ref.p, ref.n) == 0);
+    double mb = (double)ref.n / 1e6;
+    printf("%s: %.1f MB -> %.1f MB, best of %d\n", path, (double)stream.n / 1e6, mb, rounds);
+    printf("  one-shot s4c_decompress         %7.1f MB/s\n", mb / best_one);
+    printf("  streaming, checkpoints 4 MiB    %7.1f MB/s  (%llu checkpoints)  %.3fx one-shot\n",
+           mb / best_ck, (unsigned long long)ck, best_one / best_ck);
+    printf("  streaming, no checkpoints       %7.1f MB/s  (%llu)  checkpoint cost %.2f%%\n",
+           mb / best_none, (unsigned long long)ck0, 100.0 * (best_ck - best_none) / best_none);
+    /* state sizes at the default checkpoints */
+    s4c_decoder *dec = new_decoder(0, 1);
+    size_t off = 0, sum = 0, cnt = 0, mx = 0;
+    uint64_t seen = 0;
+    uint8_t *ob = malloc(MIB);
+    for (;;) {
+        s4c_in_buffer in = {stream.p + off, stream.n - off < MIB ? stream.n - off : MIB, 0};
+        s4c_out_buffer o = {ob, MIB, 0};
+        size_t hint = 0;
+        if (s4c_decoder_stream(dec, &in, &o, &hint) != S4C_OK) break;
+        off += in.pos;
+        s4c_decoder_position p = position(dec);
+        if (p.checkpoints != seen) {
+            seen = p.checkpoints;
+            size_t size = 0;
+            uint8_t *b = save_blob(dec, &size);
+            free(b);
+            sum += size;
+            cnt++;
+            if (size > mx) mx = size;
+        }
+        if (hint == 0 && off == stream.n && o.pos == 0) break;
+    }
+    printf("  saved states at 4 MiB checkpoints: %zu, average %zu B, max %zu B\n", cnt,
+           cnt ? sum / cnt : 0, mx);
+    free(ob);
+    s4c_decoder_free(dec);
+    s4c_codec_free(c);
+    free(dst);
+    free(ref.p);
+    free(stream.p);
+    return check_exit("test_gzip_resume --bench");
+}
+
 int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "--load") == 0) return run_child(argv[2], argv[3], argv[4]);
+    if (argc >= 3 && strcmp(argv[1], "--bench") == 0)
+        return run_bench(argv[2], argc > 3 ? atoi(argv[3]) : 5);
     const int quick = getenv("S4C_TEST_QUICK") != NULL;
 
     size_t n = quick ? 3 * MIB / 2 : 3 * MIB;
