@@ -140,6 +140,18 @@ static s4c_status lz4_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_t
     return st;
 }
 
+static s4c_status lz4_decode_crc(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                                 size_t cap, size_t *written, uint32_t *crc,
+                                 s4c_error_detail *d) {
+    lz4_impl *impl = c->impl;
+    s4c_lz4d_reset(&impl->dec);
+    s4c_in_buffer in = {src, n, 0};
+    s4c_out_buffer out = {dst, cap, 0};
+    s4c_status st = s4c_lz4d_decode_all_crc(&impl->dec, &in, &out, crc, d);
+    *written = out.pos;
+    return st;
+}
+
 /* ------------------------------------------------------------ streaming encoder */
 
 typedef enum enc_op { ENC_BEGIN, ENC_UPDATE, ENC_FLUSH, ENC_END } enc_op;
@@ -391,6 +403,7 @@ const s4c_codec_ops s4c_lz4_ops = {
     .bound = lz4_bound,
     .compress = lz4_compress,
     .decode = lz4_decode,
+    .decode_crc = lz4_decode_crc,
     .encoder_create = lz4_encoder_create,
     .encoder_stream = lz4_encoder_stream,
     .encoder_reset = lz4_encoder_reset,

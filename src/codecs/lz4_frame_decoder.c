@@ -153,6 +153,7 @@ static int produced(s4c_lz4d *d, s4c_error_detail *e, const uint8_t *p, size_t n
                     "LZ4 frame holds more than its declared content size of %llu bytes",
                     (unsigned long long)d->info.content_size);
     if (d->info.content_checksum && n) XXH32_update(&d->content_xxh, p, n);
+    if (d->track_crc) d->out_crc = s4c_crc32c(d->out_crc, p, n);
     return GO;
 }
 
@@ -538,6 +539,16 @@ s4c_status s4c_lz4d_decode_all(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *o
              ? "LZ4 input ends inside a frame"
              : "empty input: no LZ4 frame");
     return S4C_ERROR_TRUNCATED_INPUT;
+}
+
+s4c_status s4c_lz4d_decode_all_crc(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
+                                   uint32_t *crc, s4c_error_detail *e) {
+    d->track_crc = 1;
+    d->out_crc = 0;
+    s4c_status st = s4c_lz4d_decode_all(d, in, out, e);
+    d->track_crc = 0;
+    *crc = d->out_crc;
+    return st;
 }
 
 /* ------------------------------------------------------------ queries */

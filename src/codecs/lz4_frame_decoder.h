@@ -108,6 +108,8 @@ typedef struct s4c_lz4d {
     size_t run_start; /* out->pos where this frame's output in this call began */
     size_t unsynced;  /* bytes just before out->pos not yet copied into the window */
     uint8_t oneshot;  /* the output buffer is final: decode blocks even when full */
+    uint8_t track_crc; /* one-shot: fold each decoded run into out_crc while it is hot */
+    uint32_t out_crc;  /* CRC32C of everything produced while track_crc was set */
 
     /* owned buffers */
     uint8_t *in_buf;  /* block_max + 4 */
@@ -136,6 +138,11 @@ S4C_INTERNAL s4c_status s4c_lz4d_decode(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_
  */
 S4C_INTERNAL s4c_status s4c_lz4d_decode_all(s4c_lz4d *d, s4c_in_buffer *in, s4c_out_buffer *out,
                                             s4c_error_detail *e);
+/* As s4c_lz4d_decode_all, also returning the CRC32C of the output, computed
+ * block by block as each one is decoded (cache-hot) instead of in a second pass. */
+S4C_INTERNAL s4c_status s4c_lz4d_decode_all_crc(s4c_lz4d *d, s4c_in_buffer *in,
+                                                s4c_out_buffer *out, uint32_t *crc,
+                                                s4c_error_detail *e);
 
 /*
  * LZ4F-style next-input hint: 0 exactly at the end of a frame with all output

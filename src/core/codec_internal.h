@@ -69,6 +69,11 @@ struct s4c_codec_ops {
      * set to the backend's text. */
     s4c_status (*decode)(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst, size_t cap,
                          size_t *written, s4c_error_detail *d);
+    /* Optional: `decode` that also returns the CRC32C of the bytes written,
+     * folded in while they are cache-hot; the generic layer then skips its
+     * separate CRC pass. Same semantics and errors as `decode`. */
+    s4c_status (*decode_crc)(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                             size_t cap, size_t *written, uint32_t *crc, s4c_error_detail *d);
     /* Optional. When `decode` succeeded but the output failed the manifest's
      * checks (short or CRC32C), the generic layer asks for S4's own verdict
      * once more through this slower path (cpu-zstd-dict: a cold dictionary,

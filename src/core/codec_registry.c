@@ -341,9 +341,14 @@ s4c_status s4c_decompress(s4c_codec *c, const s4c_manifest *m, const void *paylo
                            dst_capacity, want));
 
     size_t got = 0;
-    s4c_status st = c->ops->decode(c, src, payload_size, dst, want, &got, d);
     uint32_t crc = 0;
-    if (st == S4C_OK && got == want) crc = s4c_crc32c(0, dst, got);
+    s4c_status st;
+    if (c->ops->decode_crc) {
+        st = c->ops->decode_crc(c, src, payload_size, dst, want, &got, &crc, d);
+    } else {
+        st = c->ops->decode(c, src, payload_size, dst, want, &got, d);
+        if (st == S4C_OK && got == want) crc = s4c_crc32c(0, dst, got);
+    }
     if (st == S4C_OK && (got < want || crc != m->crc32c) && c->ops->decode_recheck) {
         /* The fast path's bytes fail the manifest: take S4's verdict instead. */
         st = c->ops->decode_recheck(c, src, payload_size, dst, want, &got, d);
