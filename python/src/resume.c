@@ -123,6 +123,7 @@ static void get_position(const stream_decoder *self, s4c_decoder_position *pos) 
 }
 
 #define OUT_START ((size_t)64 * 1024)
+#define OUT_MAX_START ((size_t)16 * 1024 * 1024)
 
 /*
  * stream(data, max_length=-1) -> (output, used, hint, at_checkpoint_stop)
@@ -146,8 +147,12 @@ static PyObject *sd_stream(PyObject *op, PyTypeObject *cls, PyObject *const *arg
     Py_buffer view;
     if (s4py_get_bytes_like(argv[0], "data", &view) < 0) return NULL;
 
+    /* Unbounded: start at 4x the input (at most 16 MiB) and double as needed. */
     size_t cap = max_length >= 0 ? (size_t)max_length : OUT_START;
-    if (max_length < 0 && (size_t)view.len * 4 > cap) cap = (size_t)view.len * 4;
+    if (max_length < 0 && (size_t)view.len < OUT_MAX_START / 4 && (size_t)view.len * 4 > cap)
+        cap = (size_t)view.len * 4;
+    else if (max_length < 0 && (size_t)view.len >= OUT_MAX_START / 4)
+        cap = OUT_MAX_START;
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(cap ? cap : 1));
     PyObject *result = NULL;
     if (!out) goto done;
