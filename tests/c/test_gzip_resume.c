@@ -4,8 +4,9 @@
  *
  *  - the block-end hunt of deflate_decoder.c stops exactly at the block
  *    starts s4c_deflate_scan reports, and restarting there reproduces the rest;
- *  - multi-MiB streams (ours at levels 0/1/6/9, gzip(1), members with FEXTRA,
- *    FNAME, FCOMMENT and FHCRC, multi-member): stop at every checkpoint
+ *  - multi-MiB streams (ours at levels 0/1/6/9, gzip(1), Python's gzip module
+ *    (FNAME), members with FEXTRA, FNAME, FCOMMENT and FHCRC, multi-member,
+ *    an empty member, stored blocks): stop at every checkpoint
  *    (spacing 1 and 64 KiB) and at random places with random feeds; go on via
  *    another input source, a clone (both go on), save → load → feed from
  *    resume_offset, and save → load in a fresh process (this binary re-run
@@ -119,8 +120,11 @@ static void add_member_fields(buf *out, const uint8_t *src, size_t n) {
     free(m.p);
 }
 
-/* gzip(1)'s member for src (0 when gzip is not installed). */
-static int add_gzip_cli(buf *out, const uint8_t *src, size_t n, int level) {
+/*
+ * gzip(1)'s member for src, or with python = 1 one written by Python's gzip
+ * module (zlib; FNAME set); 0 when the tool is not installed.
+ */
+static int add_tool_member(buf *out, const uint8_t *src, size_t n, int level, int python) {
     char in_path[] = "/tmp/test_gzip_resume_XXXXXX";
     int fd = mkstemp(in_path);
     if (fd < 0) return 0;
@@ -130,8 +134,15 @@ static int add_gzip_cli(buf *out, const uint8_t *src, size_t n, int level) {
         return 0;
     }
     close(fd);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "gzip -c -%d -n %s 2>/dev/null", level, in_path);
+    char cmd[512];
+    if (python)
+        snprintf(cmd, sizeof cmd,
+                 "python3 -c 'import gzip,sys; d=open(sys.argv[1],\"rb\").read(); "
+                 "g=gzip.GzipFile(filename=\"data.txt\", mode=\"wb\", compresslevel=%d, "
+                 "fileobj=sys.stdout.buffer, mtime=0); g.write(d); g.close()' %s 2>/dev/null",
+                 level, in_path);
+    else
+        snprintf(cmd, sizeof cmd, "gzip -c -%d -n %s 2>/dev/null", level, in_path);
     FILE *f = popen(cmd, "r");
     size_t before = out->n;
     if (f) {
@@ -875,8 +886,13 @@ int main(int argc, char **argv) {
     add_member(&multi, text, 0, 6);                   /* an empty member */
     add_member(&multi, text + 100, 70 * KIB, 0);      /* stored blocks */
     add_member(&multi, text + 3 * MIB / 2, MIB, 1);
-    int have_cli = add_gzip_cli(&cli, text, n, 6);
-    if (have_cli) add_gzip_cli(&multi, text + 7, 300 * KIB, 9);
+    int have_cli = add_tool_member(&cli, text, n, 6, 0);
+    if (have_cli) add_tool_member(&multi, text + 7, 300 * KIB, 9, 0);
+    size_t before = multi.n;
+    if (add_tool_member(&multi, text + 11, 400 * KIB, 9, 1)) /* Python: FNAME */
+        CHECK(multi.p[before + 3] == 0x08);
+    else
+        printf("python3 not found: no Python-written member\n");
 
     struct {
         const char *name;
