@@ -14,6 +14,11 @@ else:
     _BytesLike = Union[bytes, bytearray, memoryview, array, mmap]
 
 __all__ = [
+    "NvcompBitcomp",
+    "NvcompGDeflate",
+    "NvcompLz4",
+    "NvcompZstd",
+    "gpu_unavailable_reason",
     "CpuGzip",
     "CpuLz4",
     "CpuZstd",
@@ -114,6 +119,38 @@ class CpuLz4(_Codec):
     @property
     def content_size(self) -> bool: ...
 
+# GPU codecs through nvCOMP (docs/gpu.md): FCG1 blobs of 64 KiB chunks.
+
+class _GpuCodec(_Codec):
+    def compress_batch(self, data: Iterable[_BytesLike]) -> List[Tuple[bytes, int, int]]:
+        """Compresses every object in one nvCOMP launch; each result equals compress()'s."""
+    def decompress_batch(self, items: Iterable[Tuple[_BytesLike, int, int]]) -> List[bytes]:
+        """Decodes (data, original_size, crc32c) items in one launch, with decompress()'s checks."""
+
+@final
+class NvcompZstd(_GpuCodec):
+    """Raises S4BackendError without a GPU."""
+    def __new__(cls) -> "NvcompZstd": ...
+
+@final
+class NvcompBitcomp(_GpuCodec):
+    """Raises S4BackendError without a GPU. data_type: char (default), u8, u16, u32, u64,
+    i8, i16, i32, i64, f32, f64, bf16, or 0..11."""
+    def __new__(cls, data_type: "str | int" = "char") -> "NvcompBitcomp": ...
+    @property
+    def data_type(self) -> str: ...
+
+@final
+class NvcompGDeflate(_GpuCodec):
+    """Raises S4BackendError without a GPU."""
+    def __new__(cls) -> "NvcompGDeflate": ...
+
+@final
+class NvcompLz4(_GpuCodec):
+    """Constructs without a GPU: decompress then runs on the CPU, compress raises S4BackendError."""
+    def __new__(cls) -> "NvcompLz4": ...
+
+def gpu_unavailable_reason() -> str: ...
 def crc32c(data: _BytesLike, value: int = 0) -> int: ...
 def gpu_available() -> bool: ...
 def train_dictionary(samples: Iterable[_BytesLike], size: int) -> bytes: ...
@@ -224,7 +261,11 @@ _StateInfo = TypedDict(
 
 class Decompressor:
     def __init__(
-        self, codec: Optional[str] = None, checkpoint_spacing: int = 0, stop_at_checkpoint: bool = False
+        self,
+        codec: Optional[str] = None,
+        checkpoint_spacing: int = 0,
+        stop_at_checkpoint: bool = False,
+        dictionary: Optional[_BytesLike] = None,
     ) -> None: ...
     def decompress(self, data: _BytesLike, max_length: int = -1) -> bytes: ...
     def finish(self) -> None: ...
@@ -254,6 +295,7 @@ class Decompressor:
         head: _BytesLike,
         checkpoint_spacing: int = 0,
         stop_at_checkpoint: bool = False,
+        dictionary: Optional[_BytesLike] = None,
     ) -> "Decompressor": ...
 
 def inspect_state(blob: _BytesLike) -> _StateInfo: ...

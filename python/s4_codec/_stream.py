@@ -48,7 +48,8 @@ class Decompressor(object):
     (concatenated), with resumable state.
 
     ``Decompressor(codec=None, checkpoint_spacing=0, stop_at_checkpoint=False)``: ``codec`` is
-    ``"cpu-zstd"``, ``"cpu-gzip"``, ``"cpu-lz4"`` or ``None`` (recognised from the first bytes).
+    ``"cpu-zstd"``, ``"cpu-gzip"``, ``"cpu-lz4"`` or ``None`` (recognised from the first bytes);
+    ``dictionary``: a zstd dictionary (raw or ZDICT) for zstd frames that need one.
     ``checkpoint_spacing``: output bytes between recorded checkpoints (0 = 4 MiB, 1 = every
     checkpoint). With ``stop_at_checkpoint``, ``decompress()`` returns as soon as the decoder
     records a checkpoint (``at_checkpoint`` is then true; call again with ``b""`` to go on).
@@ -58,19 +59,20 @@ class Decompressor(object):
     whether more input is needed before more output can come.
     """
 
-    def __init__(self, codec=None, checkpoint_spacing=0, stop_at_checkpoint=False):
+    def __init__(self, codec=None, checkpoint_spacing=0, stop_at_checkpoint=False, dictionary=None):
         if codec is not None and codec not in _KINDS:
             raise ValueError("codec must be None, 'cpu-zstd', 'cpu-gzip' or 'cpu-lz4', not %r" % (codec,))
         self._lock = threading.Lock()
         self._spacing = checkpoint_spacing
         self._stop = bool(stop_at_checkpoint)
+        self._dictionary = dictionary
         self._pending = bytearray()
         self._hint = 1
         self._needs_input = True
         self._stopped = False
         self._dec = None
         if codec is not None:
-            self._dec = _StreamDecoder(_KINDS[codec], checkpoint_spacing, self._stop)
+            self._dec = _StreamDecoder(_KINDS[codec], checkpoint_spacing, self._stop, dictionary)
 
     @classmethod
     def _wrap(cls, dec, spacing, stop):
@@ -78,6 +80,7 @@ class Decompressor(object):
         self._lock = threading.Lock()
         self._spacing = spacing
         self._stop = stop
+        self._dictionary = None
         self._pending = bytearray()
         self._hint = 1
         self._needs_input = True
@@ -97,7 +100,7 @@ class Decompressor(object):
                 kind = _detect(self._pending)
                 if kind is None:
                     return b""
-                self._dec = _StreamDecoder(kind, self._spacing, self._stop)
+                self._dec = _StreamDecoder(kind, self._spacing, self._stop, self._dictionary)
             if max_length == 0:
                 self._needs_input = False
                 return b""
@@ -191,19 +194,22 @@ class Decompressor(object):
             copy = Decompressor._wrap(None if self._dec is None else self._dec.clone(),
                                       self._spacing, self._stop)
             copy._pending = bytearray(self._pending)
+            copy._dictionary = self._dictionary
             copy._hint = self._hint
             copy._needs_input = self._needs_input
             copy._stopped = self._stopped
             return copy
 
     @classmethod
-    def load(cls, blob, head, checkpoint_spacing=0, stop_at_checkpoint=False):
+    def load(cls, blob, head, checkpoint_spacing=0, stop_at_checkpoint=False, dictionary=None):
         """A decoder from a saved state. ``head``: the stream's first bytes (at least the
         blob's ``fingerprint_len``, i.e. min(4096, stream size); more are ignored): a state
         saved for another stream raises ``S4StateForeignError``; a corrupt or forged one
         ``S4StateError``. Feed it the stream from ``resume_offset`` on (it stands there:
-        ``consumed``); its output continues at the saved ``produced``."""
-        dec = _s4codec._decoder_load(blob, head, checkpoint_spacing, bool(stop_at_checkpoint))
+        ``consumed``); its output continues at the saved ``produced``. A zstd state made with a
+        ``dictionary`` needs the same one (checked by id and hash)."""
+        dec = _s4codec._decoder_load(blob, head, checkpoint_spacing, bool(stop_at_checkpoint),
+                                     dictionary)
         return cls._wrap(dec, checkpoint_spacing, bool(stop_at_checkpoint))
 
     @property

@@ -98,19 +98,37 @@ static int parse_options(PyObject *spacing, PyObject *stop, s4c_decoder_options 
     return 0;
 }
 
-/* _StreamDecoder(kind, checkpoint_spacing=0, stop_at_checkpoint=False) */
+/* A zstd dictionary for the options (None: none); `view->obj` NULL when none. */
+static int get_dictionary(PyObject *o, Py_buffer *view, s4c_decoder_options *opts) {
+    memset(view, 0, sizeof *view);
+    if (!o || o == Py_None) return 0;
+    if (s4py_get_bytes_like(o, "dictionary", view) < 0) return -1;
+    opts->dict = view->buf;
+    opts->dict_size = (size_t)view->len;
+    return 0;
+}
+
+static void release_dictionary(Py_buffer *view) {
+    if (view->obj) PyBuffer_Release(view);
+}
+
+/* _StreamDecoder(kind, checkpoint_spacing=0, stop_at_checkpoint=False, dictionary=None) */
 static PyObject *sd_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
-    static const char *const names[] = {"kind", "checkpoint_spacing", "stop_at_checkpoint"};
-    PyObject *argv[3];
-    if (s4py_bind_args_tuple("_StreamDecoder", args, kwargs, names, 3, 1, argv) < 0) return NULL;
+    static const char *const names[] = {"kind", "checkpoint_spacing", "stop_at_checkpoint",
+                                        "dictionary"};
+    PyObject *argv[4];
+    if (s4py_bind_args_tuple("_StreamDecoder", args, kwargs, names, 4, 1, argv) < 0) return NULL;
     s4py_state *st = PyType_GetModuleState(type);
     uint32_t kind;
     if (s4py_as_u32(argv[0], "kind", &kind) < 0) return NULL;
     s4c_decoder_options o;
     if (parse_options(argv[1], argv[2], &o) < 0) return NULL;
+    Py_buffer dict;
+    if (get_dictionary(argv[3], &dict, &o) < 0) return NULL;
     s4c_decoder *dec = NULL;
     s4c_error_detail d;
-    s4c_status rc = s4c_decoder_create(kind, &o, &dec, &d);
+    s4c_status rc = s4c_decoder_create(kind, &o, &dec, &d); /* copies the dictionary */
+    release_dictionary(&dict);
     if (rc != S4C_OK) return s4py_raise_status(st, rc, &d);
     return sd_wrap(st, dec, kind);
 }
@@ -362,20 +380,25 @@ static PyObject *py_state_inspect(PyObject *module, PyObject *const *args, Py_ss
     return info_dict(&info);
 }
 
-/* _decoder_load(blob, head, checkpoint_spacing=0, stop_at_checkpoint=False) -> _StreamDecoder */
+/* _decoder_load(blob, head, checkpoint_spacing=0, stop_at_checkpoint=False, dictionary=None) */
 static PyObject *py_decoder_load(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                                  PyObject *kwnames) {
     static const char *const names[] = {"blob", "head", "checkpoint_spacing",
-                                        "stop_at_checkpoint"};
+                                        "stop_at_checkpoint", "dictionary"};
     s4py_state *st = s4py_module_state(module);
-    PyObject *argv[4];
-    if (s4py_bind_args("load", args, nargs, kwnames, names, 4, 2, argv) < 0) return NULL;
+    PyObject *argv[5];
+    if (s4py_bind_args("load", args, nargs, kwnames, names, 5, 2, argv) < 0) return NULL;
     s4c_decoder_options o;
     if (parse_options(argv[2], argv[3], &o) < 0) return NULL;
-    Py_buffer blob, head;
-    if (s4py_get_bytes_like(argv[0], "blob", &blob) < 0) return NULL;
+    Py_buffer blob, head, dict;
+    if (get_dictionary(argv[4], &dict, &o) < 0) return NULL;
+    if (s4py_get_bytes_like(argv[0], "blob", &blob) < 0) {
+        release_dictionary(&dict);
+        return NULL;
+    }
     if (s4py_get_bytes_like(argv[1], "head", &head) < 0) {
         PyBuffer_Release(&blob);
+        release_dictionary(&dict);
         return NULL;
     }
     s4c_error_detail d;
@@ -387,6 +410,7 @@ static PyObject *py_decoder_load(PyObject *module, PyObject *const *args, Py_ssi
                               &d);
     PyBuffer_Release(&blob);
     PyBuffer_Release(&head);
+    release_dictionary(&dict);
     if (rc != S4C_OK) return raise_resume(st, rc, &d);
     return sd_wrap(st, dec, info.kind);
 }
@@ -640,7 +664,8 @@ static PyMethodDef resume_functions[] = {
      METH_FASTCALL | METH_KEYWORDS,
      "_state_inspect($module, /, blob)\n--\n\nWhat a saved state says about itself (checked)."},
     {"_decoder_load", (PyCFunction)(void (*)(void))py_decoder_load, METH_FASTCALL | METH_KEYWORDS,
-     "_decoder_load($module, /, blob, head, checkpoint_spacing=0, stop_at_checkpoint=False)\n--"
+     "_decoder_load($module, /, blob, head, checkpoint_spacing=0, stop_at_checkpoint=False, "
+     "dictionary=None)\n--"
      "\n\nA _StreamDecoder from a saved state; head: the stream's first bytes."},
     {"_ckindex_build", (PyCFunction)(void (*)(void))py_ckindex_build,
      METH_FASTCALL | METH_KEYWORDS,

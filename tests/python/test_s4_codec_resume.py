@@ -551,3 +551,30 @@ def test_python_threads_run_during_streaming_decode_and_index_reads(codec, tmp_p
 
     assert _python_ran_during(_long_call(read_call)), "index reads hold the GIL"
     f.close()
+
+
+def test_zstd_with_a_dictionary():
+    need_resumable("cpu-zstd")
+    from conftest import RAW_DICT
+    zd = zstandard.ZstdCompressionDict(RAW_DICT, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+    cctx = zstandard.ZstdCompressor(level=3, dict_data=zd)
+    part = 256 * 1024
+    c = b"".join(cctx.compress(DATA[i:i + part]) for i in range(0, len(DATA), part))
+    with pytest.raises(s4_codec.S4IoError):
+        s4_codec.Decompressor("cpu-zstd").decompress(c)
+    d = s4_codec.Decompressor("cpu-zstd", checkpoint_spacing=1, stop_at_checkpoint=True,
+                              dictionary=RAW_DICT)
+    out = d.decompress(c)
+    for _ in range(3):
+        out += d.decompress(b"")
+    assert d.at_checkpoint and out == DATA[:len(out)]
+    blob = d.save()
+    with pytest.raises(s4_codec.S4StateError) as ei:
+        s4_codec.Decompressor.load(blob, c[:4096])
+    assert "dictionary" in str(ei.value)
+    with pytest.raises(s4_codec.S4StateError):
+        s4_codec.Decompressor.load(blob, c[:4096], dictionary=RAW_DICT[:-1] + b"?")
+    x = s4_codec.Decompressor.load(blob, c[:4096], dictionary=bytearray(RAW_DICT))
+    assert drain(x, c[x.consumed:]) == DATA[len(out):]
+    y = s4_codec.Decompressor(dictionary=RAW_DICT).clone()  # not yet recognised: keeps it
+    assert drain(y, c) == DATA
