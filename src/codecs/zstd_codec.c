@@ -291,11 +291,60 @@ static int zdec_boundary(zstd_decoder *z) {
  * mode) the first frame ends. Never calls libzstd when it cannot progress, so
  * its no-forward-progress counter never trips on a caller's idle calls.
  */
+/*
+ * The streaming decoder's shortcut (docs/codecs/zstd.md, "Whole frames
+ * straight into the caller's buffer"): at a frame boundary, when the input
+ * holds the whole next zstd frame and the output has room for its largest
+ * possible content, the frame is decoded in one ZSTD_decompressDCtx call —
+ * no copy through libzstd's window buffer, as fast as one-shot decoding.
+ * Only frames the streaming decoder would accept take it: no dictionary, a
+ * window within the limit, and a clean success; anything else (incomplete,
+ * corrupt, skippable, legacy, too large a window) returns 0 and the regular
+ * path decodes the frame and gives its verdict, so verdicts never depend on
+ * buffer sizes. Returns 1 when a frame was decoded.
+ */
+static int zdec_direct_frame(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *out) {
+    size_t in_left = in->size - in->pos, out_left = out->size - out->pos;
+    if (in_left < 9 || !out->dst || z->ddict[0]) return 0;
+    const uint8_t *src = (const uint8_t *)in->src + in->pos;
+    if (s4c_load_le32(src) != ZSTD_MAGICNUMBER) return 0;
+    ZSTD_frameHeader fh;
+    if (ZSTD_getFrameHeader(&fh, src, in_left) != 0 || fh.frameType != ZSTD_frame ||
+        fh.dictID != 0 || fh.windowSize > (1ull << WINDOW_LOG_MAX))
+        return 0;
+    size_t csize = ZSTD_findFrameCompressedSize(src, in_left);
+    if (ZSTD_isError(csize)) return 0; /* not all there (or corrupt: the regular path says) */
+    unsigned long long bound = ZSTD_decompressBound(src, csize);
+    if (bound == ZSTD_CONTENTSIZE_ERROR || bound > out_left) return 0;
+    if (!z->direct_dctx) {
+        z->direct_dctx = ZSTD_createDCtx_advanced(zstd_mem);
+        if (!z->direct_dctx) {
+            z->direct = 0;
+            return 0;
+        }
+    }
+    size_t r = ZSTD_decompressDCtx(z->direct_dctx, (uint8_t *)out->dst + out->pos, out_left, src,
+                                   csize);
+    if (ZSTD_isError(r)) return 0;
+    in->pos += csize;
+    out->pos += r;
+    z->total_in += csize;
+    z->total_out += r;
+    return 1;
+}
+
 static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *out, size_t *hint,
                             s4c_error_detail *d) {
     static const uint8_t no_input = 0;
     uint8_t no_output = 0;
     while (!z->finished) {
+        if (z->direct && z->frame_in == 0 && z->stash_len == 0 && !z->may_hold_output &&
+            zdec_direct_frame(z, in, out)) {
+            z->at_frame_end = 1;
+            z->finished = z->single_frame;
+            if (zdec_boundary(z)) break; /* stop_at_checkpoint */
+            continue;
+        }
         if (zdec_hold_legacy_magic(z, in)) break;
         int from_stash = z->stash_pos < z->stash_len;
         size_t in_left = from_stash ? z->stash_len - z->stash_pos : in->size - in->pos;
@@ -345,6 +394,7 @@ void s4c_zdec_free(void *impl) {
     zstd_decoder *z = impl;
     if (!z) return;
     ZSTD_freeDCtx(z->dctx);
+    ZSTD_freeDCtx(z->direct_dctx);
     zdec_free_dicts(z);
     s4c_free(z->dict);
     s4c_free(z);
@@ -366,6 +416,7 @@ s4c_status s4c_zdec_new(const s4c_decoder_options *o, int need_dict, const void 
     z->ckpt_spacing = o && o->checkpoint_spacing ? o->checkpoint_spacing
                                                  : S4C_CHECKPOINT_SPACING_DEFAULT;
     z->ckpt_stop = o && o->stop_at_checkpoint;
+    z->direct = 1;
     z->dctx = new_dctx();
     if (!z->dctx) {
         s4c_zdec_free(z);
@@ -791,6 +842,87 @@ static int decode_fast(zstd_decoder *z, const uint8_t *src, size_t n, uint8_t *d
 }
 
 /*
+ * Walks the frames of src from `pos` and returns the end of the last whole
+ * block at or past pos + `want` bytes of input (or the end of a frame, or the
+ * end of src). 0 when the layout cannot be followed (the caller then feeds
+ * everything at once and lets libzstd judge). State between calls: *in_frame
+ * is 0 at a frame start, 1 inside a frame's blocks; *checksum tells whether
+ * the current frame ends with 4 checksum bytes.
+ */
+static size_t next_block_cut(const uint8_t *src, size_t n, size_t pos, size_t want,
+                             int *in_frame, int *checksum) {
+    size_t target = pos + want < pos ? n : pos + want;
+    while (pos < n) {
+        if (!*in_frame) {
+            if (n - pos < 8) return 0;
+            uint32_t magic = s4c_load_le32(src + pos);
+            if ((magic & 0xFFFFFFF0u) == ZSTD_MAGIC_SKIPPABLE_START) {
+                uint64_t skip = 8 + (uint64_t)s4c_load_le32(src + pos + 4);
+                if (skip > n - pos) return 0;
+                pos += (size_t)skip;
+                if (pos >= target) return pos;
+                continue;
+            }
+            if (magic != ZSTD_MAGICNUMBER) return 0;
+            size_t h = ZSTD_frameHeaderSize(src + pos, n - pos);
+            if (ZSTD_isError(h) || h > n - pos) return 0;
+            *checksum = (src[pos + 4] & 0x04) != 0;
+            *in_frame = 1;
+            pos += h;
+        }
+        if (n - pos < 3) return 0;
+        uint32_t bh = (uint32_t)src[pos] | ((uint32_t)src[pos + 1] << 8) |
+                      ((uint32_t)src[pos + 2] << 16);
+        uint32_t type = (bh >> 1) & 3, size = bh >> 3;
+        if (type == 3) return 0;
+        uint64_t step = 3 + (uint64_t)(type == 1 ? 1 : size);
+        if (bh & 1) { /* last block */
+            step += *checksum ? 4 : 0;
+            *in_frame = 0;
+        }
+        if (step > n - pos) return 0;
+        pos += (size_t)step;
+        if (pos >= target || !*in_frame) return pos;
+    }
+    return pos;
+}
+
+#define CRC_SLICE (128u * 1024u) /* compressed bytes per call: output stays in L2 */
+
+/*
+ * decode_fast with the CRC32C folded in: input is handed over a few blocks at
+ * a time (cut at block boundaries, so libzstd never copies a partial block),
+ * and each call's new output is CRC'd while it is still in cache.
+ */
+static int decode_fast_crc(zstd_decoder *z, const uint8_t *src, size_t n, uint8_t *dst,
+                           size_t cap, size_t *written, uint32_t *crc) {
+    zdec_session_warm(z);
+    ZSTD_inBuffer in = {src, 0, 0};
+    ZSTD_outBuffer out = {dst, cap, 0};
+    int in_frame = 0, checksum = 0, walk = 1;
+    uint32_t c = 0;
+    for (;;) {
+        if (in.pos == in.size && in.size < n) {
+            size_t cut = walk ? next_block_cut(src, n, in.size, CRC_SLICE, &in_frame, &checksum)
+                              : 0;
+            if (!cut) walk = 0; /* unknown layout: the rest in one go */
+            in.size = cut ? cut : n;
+        }
+        size_t in_before = in.pos, out_before = out.pos;
+        size_t r = ZSTD_decompressStream(z->dctx, &out, &in);
+        if (ZSTD_isError(r)) return 0;
+        c = s4c_crc32c(c, dst + out_before, out.pos - out_before);
+        if (r == 0 && in.pos == n) {
+            *written = out.pos;
+            *crc = c;
+            return 1;
+        }
+        if (in.pos == in_before && out.pos == out_before && (in.pos < in.size || in.size == n))
+            return 0; /* no progress: let the reference path give the verdict */
+    }
+}
+
+/*
  * S4's reader semantics, step by step: decode into dst, then a one-byte probe
  * tells "more output than cap" from "input ended inside a frame".
  */
@@ -832,6 +964,21 @@ static s4c_status zstd_decode(s4c_codec *c, const uint8_t *src, size_t n, uint8_
     return decode_reference(&z->dec, src, n, dst, cap, written, d);
 }
 
+static s4c_status zstd_decode_crc(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
+                                  size_t cap, size_t *written, uint32_t *crc,
+                                  s4c_error_detail *d) {
+    static const uint8_t no_input = 0;
+    uint8_t no_output = 0;
+    zstd_codec *z = c->impl;
+    S4C_TRY(ensure_dctx(z, d));
+    if (!src) src = &no_input;
+    if (!dst) dst = &no_output, cap = 0;
+    if (n && decode_fast_crc(&z->dec, src, n, dst, cap, written, crc)) return S4C_OK;
+    s4c_status st = decode_reference(&z->dec, src, n, dst, cap, written, d);
+    *crc = st == S4C_OK ? s4c_crc32c(0, dst, *written) : 0;
+    return st;
+}
+
 /* The cold reference path, for output that failed the manifest's checks. */
 static s4c_status zstd_decode_recheck(s4c_codec *c, const uint8_t *src, size_t n, uint8_t *dst,
                                       size_t cap, size_t *written, s4c_error_detail *d) {
@@ -857,6 +1004,7 @@ const s4c_codec_ops s4c_zstd_ops = {
     .bound = zstd_bound,
     .compress = zstd_compress,
     .decode = zstd_decode,
+    .decode_crc = zstd_decode_crc,
     .encoder_create = zstd_encoder_create,
     .encoder_stream = zstd_encoder_stream,
     .encoder_reset = zstd_encoder_reset,
@@ -883,6 +1031,7 @@ const s4c_codec_ops s4c_zstd_dict_ops = {
     .bound = zstd_bound,
     .compress = zstd_compress,
     .decode = zstd_decode,
+    .decode_crc = zstd_decode_crc,
     .decode_recheck = zstd_decode_recheck,
     .encoder_create = zstd_dict_encoder_create,
     .encoder_stream = zstd_encoder_stream,
