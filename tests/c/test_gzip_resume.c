@@ -346,6 +346,9 @@ static void reference(const buf *stream, buf *ref) {
     s4c_decoder_free(dec);
 }
 
+static void check_fresh_process(const uint8_t *blob, size_t size, const buf *stream,
+                                const buf *ref);
+
 /*
  * Stops at every checkpoint (stop_at_checkpoint) and goes on from each via
  * save → load (checking a stretch of output), a clone fed from another
@@ -390,6 +393,7 @@ static void test_every_checkpoint(const buf *stream, const buf *ref, uint64_t sp
             if (size > max_blob) max_blob = size;
             sum_blob += size;
             n_blob++;
+            if (stops == 2) check_fresh_process(blob, size, stream, ref); /* exact, in a block */
             int full = stops % 7 == 0;
             check_load(blob, size, stream, ref, 64 * KIB + (stops % 5) * 1000, 100 * KIB,
                        full ? SIZE_MAX : 300 * KIB, what);
@@ -507,6 +511,9 @@ static void test_random_stops(const buf *stream, const buf *ref, uint64_t spacin
                               const char *what) {
     for (int round = 0; round < rounds; round++) {
         s4c_decoder *dec = new_decoder(spacing, (int)(rnd() % 2));
+        buf copy = {0};
+        buf_add(&copy, stream->p, stream->n);
+        const buf *src = stream; /* switches to the copy and back at every stop */
         buf out = {0};
         uint64_t off = 0;
         int saves = 0;
@@ -516,7 +523,7 @@ static void test_random_stops(const buf *stream, const buf *ref, uint64_t spacin
             size_t cut = 1 + (size_t)(rnd() % (rnd() % 4 == 0 ? 64 : 70000));
             size_t osz = 1 + (size_t)(rnd() % (rnd() % 4 == 0 ? 100 : 300 * KIB - 1));
             size_t n = stream->n - off < cut ? stream->n - off : cut;
-            s4c_in_buffer in = {stream->p + off, n, 0};
+            s4c_in_buffer in = {src->p + off, n, 0};
             s4c_out_buffer o = {ob, osz, 0};
             size_t hint = 0;
             s4c_status st = s4c_decoder_stream(dec, &in, &o, &hint);
@@ -525,6 +532,7 @@ static void test_random_stops(const buf *stream, const buf *ref, uint64_t spacin
             off += in.pos;
             buf_add(&out, ob, o.pos);
             if (off >= next_stop && off < stream->n) {
+                src = src == stream ? &copy : stream;
                 next_stop = off + 1 + rnd() % (stream->n / 3 + 1);
                 s4c_decoder_position p = position(dec);
                 CHECK_EQ_U64(p.consumed, off);
@@ -552,6 +560,7 @@ static void test_random_stops(const buf *stream, const buf *ref, uint64_t spacin
         CHECK(out.n == ref->n && memcmp(out.p, ref->p, ref->n) == 0);
         free(ob);
         free(out.p);
+        free(copy.p);
         s4c_decoder_free(dec);
     }
     printf("%s: random stops, spacing %llu: ok\n", what, (unsigned long long)spacing);
