@@ -124,6 +124,9 @@ expect_rc 2 sh -c "cat \"$f\" | \"$S4C\" decompress --checkpoint st -o x"
 err_has "needs a regular input file"
 absent x
 absent st
+expect_rc 2 "$S4C" decompress --checkpoint st --threads 2 "$f" -o x
+err_has "drop --threads"
+absent x
 
 for form in $RESUMABLE; do
     name=${form%%:*} f=${form#*:}
@@ -178,6 +181,7 @@ for form in $RESUMABLE; do
     [ $kills -ge 10 ] || fail "$name: only $kills kills landed"
     [ "$(sha256sum < out.bin)" = "$SHA" ] || fail "$name: output differs after $kills kills"
     absent st
+    absent st.tmp
     absent out.bin.s4partial
     echo "  $name: $kills kills, $runs runs"
 done

@@ -56,9 +56,10 @@ static s4c_status par_write(void *ctx, const void *buf, size_t len) {
 }
 
 int cli_decompress_parallel(const cli_stream_args *a, const char *path, cli_input *in) {
-    if (!in->size_known) {
+    if (!in->size_known || in->is_stdin) {
         if (a->verbose)
-            fprintf(stderr, "%s: %s is not a regular file, so no index: decoding on 1 thread\n",
+            fprintf(stderr, "%s: %s is not a named regular file, so no index: decoding on 1 "
+                            "thread\n",
                     CLI_PROGRAM, in->name);
         return -1;
     }
@@ -305,6 +306,7 @@ static int ck_install(ck_run *r) {
     (void)futimens(r->pfd, times);
     if (unlink(r->a->checkpoint) != 0 && errno != ENOENT)
         return cli_error(CLI_EXIT_IO, "%s: cannot remove: %s", r->a->checkpoint, strerror(errno));
+    unlink(r->state_tmp); /* left by a run killed inside a save */
     if (!r->a->force) {
         if (link(r->partial, r->out_path) == 0) {
             unlink(r->partial);
@@ -328,6 +330,9 @@ int cli_decompress_checkpoint(const cli_stream_args *a, const char *path, cli_in
     if (!path)
         return cli_error(CLI_EXIT_USAGE,
                          "decompress: --checkpoint needs an output file (not stdout); give -o OUT");
+    if (a->threads_set && a->threads != 1)
+        return cli_error(CLI_EXIT_USAGE,
+                         "decompress: --checkpoint decodes on one thread; drop --threads");
     ck_run r;
     memset(&r, 0, sizeof(r));
     r.a = a;
