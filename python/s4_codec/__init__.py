@@ -43,6 +43,43 @@ from _s4codec import (
     train_dictionary,
 )
 
+def _point_at_nvidia_wheels():
+    """libs4codec dlopen()s libnvcomp / libcudart on first GPU use; when the PyPI wheels
+    nvidia-libnvcomp-cu13 / nvidia-cuda-runtime-cu13 are installed, name their files
+    (S4C_NVCOMP_LIB / S4C_CUDART_LIB, unless already set). docs/gpu.md."""
+    import glob
+    import importlib.util
+    import os
+
+    for env, module, pattern in (
+        ("S4C_NVCOMP_LIB", "nvidia.libnvcomp", "lib*/libnvcomp.so.*"),
+        ("S4C_CUDART_LIB", "nvidia.cuda_runtime", "lib*/libcudart.so.*"),
+    ):
+        if os.environ.get(env):
+            continue
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            continue
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            hits = sorted(glob.glob(os.path.join(root, pattern)))
+            if hits:
+                os.environ[env] = hits[0]
+                break
+
+
+_point_at_nvidia_wheels()
+
+# GPU codecs through nvCOMP (S4's kind names, never exposed by upstream, and our NvcompLz4):
+# docs/gpu.md. Without a GPU, NvcompZstd/NvcompBitcomp/NvcompGDeflate() raise S4BackendError.
+from _s4codec import (  # noqa: E402
+    NvcompBitcomp,
+    NvcompGDeflate,
+    NvcompLz4,
+    NvcompZstd,
+    gpu_unavailable_reason,
+)
+
 # Resumable streaming decoding and random access (ours): docs/python.md, "Resumable decoding".
 from s4_codec._stream import (  # noqa: E402
     CHECKPOINT_INDEX_SUFFIX,
@@ -56,6 +93,11 @@ from s4_codec._stream import (  # noqa: E402
 __version__ = "1.5.2"
 
 __all__ = [
+    "NvcompBitcomp",
+    "NvcompGDeflate",
+    "NvcompLz4",
+    "NvcompZstd",
+    "gpu_unavailable_reason",
     "CpuGzip",
     "CpuLz4",
     "CpuZstd",

@@ -19,6 +19,7 @@ static const exec_step exec_steps[] = {
     s4py_exec_lz4framed,
     s4py_exec_container,
     s4py_exec_resume,
+    s4py_exec_gpu_classes,
 };
 
 static int module_exec(PyObject *module) {

@@ -72,6 +72,7 @@ int s4py_exec_build_info(PyObject *module);
 int s4py_exec_lz4framed(PyObject *module); /* lz4framed.c: the _lz4framed submodule */
 int s4py_exec_container(PyObject *module);
 int s4py_exec_resume(PyObject *module); /* resume.c: resumable decoders, checkpoint indexes */
+int s4py_exec_gpu_classes(PyObject *module); /* gpu_classes.c: NvcompZstd, ..., NvcompLz4 */
 
 /* ---------------------------------------------------------------- errors.c */
 /* Raises the exception S4's Python binding raises for `detail` (its status
