@@ -391,6 +391,11 @@ static void get_header(s4c_blob_reader *r, s4c_gzip_header_reader *h, uint64_t r
         return s4c_blob_reader_fail(r, "gzip header flags 0x%02x set reserved bits", flags);
     if (xlen > 65535) return s4c_blob_reader_fail(r, "gzip FEXTRA length %llu is over 65535",
                                                   (unsigned long long)xlen);
+    /* fixed part, XLEN + FEXTRA, FNAME and FCOMMENT with their NULs, HCRC */
+    const uint64_t longest = S4C_GZIP_HEADER_SIZE + 2 + 65535 + 2 * (S4C_GZIP_FIELD_MAX + 1) + 2;
+    if (size > longest)
+        return s4c_blob_reader_fail(r, "gzip header of %llu bytes is longer than any header",
+                                    (unsigned long long)size);
     if (size > room)
         return s4c_blob_reader_fail(r, "gzip header of %llu bytes starts before the member does",
                                     (unsigned long long)size);

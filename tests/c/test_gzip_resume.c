@@ -732,6 +732,14 @@ static void test_forged(const buf *stream, const buf *ref, const buf *other) {
     b.n = 0;
     buf_add(&b, hdr_noflag, sizeof hdr_noflag);
     expect_invalid(real, &b, stream, "without its flag");
+    b.n = 0; /* a header longer than any header can be */
+    put_varint(&b, 1);
+    put_varint(&b, 0);
+    uint8_t name_stage[] = {0, 3, 0x08, 5, 0};
+    buf_add(&b, name_stage, sizeof name_stage);
+    put_varint(&b, 300000);
+    buf_add(&b, "\0\0\0\0", 4);
+    expect_invalid(real, &b, stream, "longer than any header");
     uint8_t boundary[] = {1, 0, 3};
     b.n = 0;
     buf_add(&b, boundary, sizeof boundary);
