@@ -578,3 +578,54 @@ def test_zstd_with_a_dictionary():
     assert drain(x, c[x.consumed:]) == DATA[len(out):]
     y = s4_codec.Decompressor(dictionary=RAW_DICT).clone()  # not yet recognised: keeps it
     assert drain(y, c) == DATA
+
+
+def test_threads_share_a_decompressor_and_read_one_file(tmp_path):
+    import threading
+    c = stream_of("cpu-lz4")
+    d = s4_codec.Decompressor("cpu-lz4", checkpoint_spacing=SPACING)
+    out = bytearray()
+    stop = threading.Event()
+    errors = []
+
+    def observer():
+        while not stop.is_set():
+            try:
+                s4_codec.inspect_state(d.save())
+                d.clone()
+                d.checkpoint()
+            except Exception as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+    watchers = [threading.Thread(target=observer) for _ in range(2)]
+    for t in watchers:
+        t.start()
+    for i in range(0, len(c), 50000):
+        out += d.decompress(c[i:i + 50000])
+    stop.set()
+    for t in watchers:
+        t.join()
+    assert not errors and bytes(out) == DATA
+
+    path = str(tmp_path / "x.lz4")
+    with open(path, "wb") as f:
+        f.write(c)
+    s4_codec.build_index(path, spacing=SPACING)
+    results = {}
+
+    def reader(k):
+        rng = random.Random(k)
+        with s4_codec.open(path) as f:
+            ok = True
+            for _ in range(20):
+                off, n = rng.randrange(len(DATA)), rng.randrange(200000)
+                f.seek(off)
+                ok &= f.read(n) == DATA[off:off + n]
+            results[k] = ok
+
+    threads = [threading.Thread(target=reader, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {k: True for k in range(4)}
