@@ -378,26 +378,29 @@ s4c_status s4c_gzip_decoder_save(const void *impl, s4c_blob_writer *w, s4c_error
 #define FLG_RESERVED 0xe0
 
 /* Checks a saved header reader (gzip_header.c's invariants). */
-static void get_header(s4c_blob_reader *r, s4c_gzip_header_reader *h, uint64_t room) {
+/* s4c_blob_reader_fail, returning 0 for `return fail(...)`. */
+#define fail(r, ...) (s4c_blob_reader_fail((r), __VA_ARGS__), 0)
+
+static int get_header(s4c_blob_reader *r, s4c_gzip_header_reader *h, uint64_t room) {
     uint8_t stage = s4c_blob_get_u8(r);
     uint8_t flags = s4c_blob_get_u8(r);
     uint64_t count = s4c_blob_get_varint(r), xlen = s4c_blob_get_varint(r);
     uint64_t size = s4c_blob_get_varint(r);
     uint32_t crc = s4c_blob_get_u32(r);
-    if (r->bad) return;
+    if (r->bad) return 0;
     if (stage >= S4C_GZIP_HDR_DONE)
-        return s4c_blob_reader_fail(r, "gzip header stage %u is out of range", stage);
+        return fail(r, "gzip header stage %u is out of range", stage);
     if (flags & FLG_RESERVED)
-        return s4c_blob_reader_fail(r, "gzip header flags 0x%02x set reserved bits", flags);
-    if (xlen > 65535) return s4c_blob_reader_fail(r, "gzip FEXTRA length %llu is over 65535",
+        return fail(r, "gzip header flags 0x%02x set reserved bits", flags);
+    if (xlen > 65535) return fail(r, "gzip FEXTRA length %llu is over 65535",
                                                   (unsigned long long)xlen);
     /* fixed part, XLEN + FEXTRA, FNAME and FCOMMENT with their NULs, HCRC */
     const uint64_t longest = S4C_GZIP_HEADER_SIZE + 2 + 65535 + 2 * (S4C_GZIP_FIELD_MAX + 1) + 2;
     if (size > longest)
-        return s4c_blob_reader_fail(r, "gzip header of %llu bytes is longer than any header",
+        return fail(r, "gzip header of %llu bytes is longer than any header",
                                     (unsigned long long)size);
     if (size > room)
-        return s4c_blob_reader_fail(r, "gzip header of %llu bytes starts before the member does",
+        return fail(r, "gzip header of %llu bytes starts before the member does",
                                     (unsigned long long)size);
     static const uint8_t need_flag[S4C_GZIP_HDR_DONE] = {0, FLG_FEXTRA, FLG_FEXTRA, FLG_FNAME,
                                                          FLG_FCOMMENT, FLG_FHCRC};
@@ -405,18 +408,18 @@ static void get_header(s4c_blob_reader *r, s4c_gzip_header_reader *h, uint64_t r
                                                           S4C_GZIP_FIELD_MAX,
                                                           S4C_GZIP_FIELD_MAX, 1};
     if (need_flag[stage] && !(flags & need_flag[stage]))
-        return s4c_blob_reader_fail(r, "gzip header stage %u without its flag (FLG 0x%02x)",
+        return fail(r, "gzip header stage %u without its flag (FLG 0x%02x)",
                                     stage, flags);
     if (count > max_count[stage] || (stage == S4C_GZIP_HDR_EXTRA && count >= xlen))
-        return s4c_blob_reader_fail(r, "gzip header field position %llu is out of range in "
+        return fail(r, "gzip header field position %llu is out of range in "
                                     "stage %u", (unsigned long long)count, stage);
     if (stage == S4C_GZIP_HDR_FIXED ? (size != count || flags || xlen || crc)
                                     : size < S4C_GZIP_HEADER_SIZE + count)
-        return s4c_blob_reader_fail(r, "gzip header counters are inconsistent (stage %u, %llu "
+        return fail(r, "gzip header counters are inconsistent (stage %u, %llu "
                                     "bytes, field at %llu)", stage, (unsigned long long)size,
                                     (unsigned long long)count);
     if ((stage == S4C_GZIP_HDR_XLEN || stage == S4C_GZIP_HDR_HCRC) && xlen && !(flags & FLG_FEXTRA))
-        return s4c_blob_reader_fail(r, "gzip FEXTRA length without the FEXTRA flag");
+        return fail(r, "gzip FEXTRA length without the FEXTRA flag");
     memset(h, 0, sizeof(*h));
     h->stage = stage;
     h->flags = flags;
@@ -431,9 +434,9 @@ static void get_header(s4c_blob_reader *r, s4c_gzip_header_reader *h, uint64_t r
         if (p && stage == S4C_GZIP_HDR_FIXED)
             for (uint64_t i = 0; i < count && i < 2; i++)
                 if (p[i] != magic[i])
-                    return s4c_blob_reader_fail(r, "gzip header bytes do not start with the "
-                                                "gzip magic");
+                    return fail(r, "gzip header bytes do not start with the gzip magic");
     }
+    return !r->bad;
 }
 
 s4c_status s4c_gzip_decoder_load(const s4c_decoder_options *o, s4c_blob_reader *r,

@@ -467,7 +467,8 @@ static void check_fresh_process(const uint8_t *blob, size_t size, const buf *str
                                 const buf *ref) {
     char dir[] = "/tmp/test_gzip_resume_dir_XXXXXX";
     if (!mkdtemp(dir)) {
-        CHECK(!"mkdtemp");
+        fprintf(stderr, "mkdtemp failed\n");
+        check_failures++;
         return;
     }
     char bp[256], sp[256], op[256];
