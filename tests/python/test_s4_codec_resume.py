@@ -52,18 +52,6 @@ def stream_of(codec):
     return STREAMS[codec]
 
 
-def need_resumable(codec):
-    """Skips while the codec's resume hooks are not in this build (S4C_ERROR_UNSUPPORTED)."""
-    d = s4_codec.Decompressor(codec)
-    d.decompress(stream_of(codec)[:100])
-    try:
-        d.save()
-    except s4_codec.S4IoError as e:
-        if getattr(e, "status", "") == "S4C_ERROR_UNSUPPORTED":
-            pytest.skip("%s decoders are not resumable in this build: %s" % (codec, e))
-        raise
-
-
 def drain(d, data=b""):
     """Feeds `data` and collects output until the decoder needs input."""
     out = [d.decompress(data)]
@@ -147,7 +135,6 @@ def run_to_checkpoints(codec):
 
 @pytest.mark.parametrize("codec", CODECS)
 def test_stop_at_every_checkpoint_and_continue(codec):
-    need_resumable(codec)
     c = stream_of(codec)
     stops = run_to_checkpoints(codec)
     # zstd records checkpoints at frame ends only (the large last frame has none inside); gzip
@@ -175,7 +162,6 @@ def test_stop_at_every_checkpoint_and_continue(codec):
 
 @pytest.mark.parametrize("codec", CODECS)
 def test_random_offsets_save_load_clone_and_new_source(codec):
-    need_resumable(codec)
     c = stream_of(codec)
     rng = random.Random(CODECS.index(codec))
     for _ in range(8):
@@ -218,7 +204,6 @@ def test_random_offsets_save_load_clone_and_new_source(codec):
 
 @pytest.mark.parametrize("codec", CODECS)
 def test_save_load_in_a_fresh_process(codec, tmp_path):
-    need_resumable(codec)
     c = stream_of(codec)
     path = tmp_path / "stream"
     path.write_bytes(c)
@@ -271,7 +256,6 @@ def fix_crc(b):
 
 @pytest.mark.parametrize("codec", CODECS)
 def test_forged_truncated_and_foreign_states(codec):
-    need_resumable(codec)
     c = stream_of(codec)
     d = s4_codec.Decompressor(codec, checkpoint_spacing=SPACING, stop_at_checkpoint=True)
     d.decompress(c)
@@ -336,7 +320,6 @@ def test_open_random_reads(codec, use_index, tmp_path):
     with open(path, "wb") as f:
         f.write(stream_of(codec))
     if use_index:
-        need_resumable(codec)
         assert s4_codec.build_index(path, spacing=SPACING) == path + ".s4ci"
         assert os.path.getsize(path + ".s4ci") > 0
     rng = random.Random(len(codec) + use_index)
@@ -369,7 +352,6 @@ def test_open_random_reads(codec, use_index, tmp_path):
 
 
 def test_open_with_a_foreign_or_corrupt_index(tmp_path):
-    need_resumable("cpu-lz4")
     a, b = str(tmp_path / "a.lz4"), str(tmp_path / "b.lz4")
     with open(a, "wb") as f:
         f.write(stream_of("cpu-lz4"))
@@ -392,7 +374,6 @@ def test_open_with_a_foreign_or_corrupt_index(tmp_path):
 
 
 def test_forward_reader_remembers_checkpoints_for_seeking_back(tmp_path):
-    need_resumable("cpu-lz4")
     path = str(tmp_path / "x.lz4")
     with open(path, "wb") as f:
         f.write(stream_of("cpu-lz4"))
@@ -538,7 +519,6 @@ def test_python_threads_run_during_streaming_decode_and_index_reads(codec, tmp_p
         return lambda: s4_codec.Decompressor(codec).decompress(c)
 
     assert _python_ran_during(_long_call(decode_call)), "Decompressor.decompress holds the GIL"
-    need_resumable(codec)
     path = str(tmp_path / "big")
     with open(path, "wb") as f:
         f.write(compress(codec, DATA * 4))
@@ -554,7 +534,6 @@ def test_python_threads_run_during_streaming_decode_and_index_reads(codec, tmp_p
 
 
 def test_zstd_with_a_dictionary():
-    need_resumable("cpu-zstd")
     from conftest import RAW_DICT
     zd = zstandard.ZstdCompressionDict(RAW_DICT, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
     cctx = zstandard.ZstdCompressor(level=3, dict_data=zd)
