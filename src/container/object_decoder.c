@@ -273,6 +273,58 @@ s4c_status s4c_object_decoder_decode_unframed(s4c_object_decoder *dec, const s4c
     return s4c_decompress(codec, m, body, size, dst, cap, written_ret, d);
 }
 
+/* ------------------------------------------------------------ range reads */
+
+#define SLICE_SCRATCH (256u * 1024u)
+
+/*
+ * Decodes frame f whole, checking it as the one-shot path does on success
+ * (every payload byte consumed, a clean end, exactly original_size bytes,
+ * their CRC32C), but through a small rolling buffer, and keeps only the
+ * original bytes [a, b) in out. A range read then never allocates (and page
+ * faults) a frame-sized buffer. Returns 1 when the frame checked out; 0 when
+ * the kind is not streamed here or anything went wrong — the caller then runs
+ * the one-shot path, which gives S4's exact error.
+ */
+static int decode_slice_streaming(const s4c_frame *f, uint64_t a, uint64_t b, uint8_t *out,
+                                  uint8_t *scratch) {
+    uint32_t kind = f->header.codec;
+    if (kind != S4C_KIND_CPU_ZSTD && kind != S4C_KIND_CPU_GZIP && kind != S4C_KIND_CPU_LZ4)
+        return 0;
+    s4c_decoder_options o;
+    s4c_decoder_options_init(&o);
+    o.single_frame = kind == S4C_KIND_CPU_GZIP; /* S4 reads one gzip member */
+    s4c_decoder *sd = NULL;
+    if (s4c_decoder_create(kind, &o, &sd, NULL) != S4C_OK) return 0;
+    s4c_in_buffer in = {f->payload, f->payload_size, 0};
+    uint64_t pos = 0, want = f->header.original_size;
+    uint32_t crc = 0;
+    int ok = 1;
+    for (;;) {
+        s4c_out_buffer o2 = {scratch, SLICE_SCRATCH, 0};
+        size_t in_before = in.pos, hint = 0;
+        if (s4c_decoder_stream(sd, &in, &o2, &hint) != S4C_OK) {
+            ok = 0;
+            break;
+        }
+        if (o2.pos) {
+            if (o2.pos > want - pos) { /* more than the manifest says: a bomb */
+                ok = 0;
+                break;
+            }
+            crc = s4c_crc32c(crc, scratch, o2.pos);
+            uint64_t lo = pos > a ? pos : a, hi = pos + o2.pos < b ? pos + o2.pos : b;
+            if (lo < hi) memcpy(out + (lo - a), scratch + (lo - pos), (size_t)(hi - lo));
+            pos += o2.pos;
+        }
+        if (o2.pos == 0 && in.pos == in_before) break; /* no progress: done or stuck */
+    }
+    ok = ok && in.pos == in.size && pos == want && crc == f->header.crc32c &&
+         s4c_decoder_finish(sd) == S4C_OK;
+    s4c_decoder_free(sd);
+    return ok;
+}
+
 s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
                                            const struct s4c_range_plan *plan, const void *fetched,
                                            size_t fetched_size, void *dst, size_t cap,
@@ -300,6 +352,34 @@ s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
     if (st == S4C_OK && plan->slice_start == 0 && total == want)
         return s4c_object_decoder_decode(dec, fetched, fetched_size, dst, cap, written_ret, NULL,
                                          d);
+    if (st == S4C_OK) {
+        /* Frames wholly inside the slice decode straight into dst; the one or
+         * two the slice only touches stream through a small buffer. Any
+         * failure falls back to decoding everything below, for S4's error. */
+        frame_list l;
+        if (walk(fetched, fetched_size, &l, 1) != S4C_OK)
+            return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+        uint8_t *scratch = s4c_malloc(SLICE_SCRATCH);
+        int ok = scratch && l.parse_status == S4C_OK;
+        uint64_t ss = plan->slice_start, se = plan->slice_end;
+        for (size_t i = 0; ok && i < l.count; i++) {
+            uint64_t o = l.out_offset[i], n = l.frames[i].header.original_size;
+            uint64_t lo = o > ss ? o : ss, hi = o + n < se ? o + n : se;
+            if (lo >= hi) continue;
+            uint8_t *at = (uint8_t *)dst + (lo - ss);
+            if (lo == o && hi == o + n)
+                ok = s4c_object_decoder_decode_one(dec, 0, &l.frames[i], at, (size_t)n, NULL) ==
+                     S4C_OK;
+            else
+                ok = decode_slice_streaming(&l.frames[i], lo - o, hi - o, at, scratch);
+        }
+        s4c_free(scratch);
+        frame_list_free(&l);
+        if (ok) {
+            if (written_ret) *written_ret = (size_t)want;
+            return S4C_OK;
+        }
+    }
     uint8_t *tmp = s4c_malloc((size_t)total);
     if (!tmp) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     st = s4c_object_decoder_decode(dec, fetched, fetched_size, tmp, (size_t)total, NULL, NULL, d);
