@@ -301,11 +301,13 @@ static int zdec_boundary(zstd_decoder *z) {
  * window within the limit, and a clean success; anything else (incomplete,
  * corrupt, skippable, legacy, too large a window) returns 0 and the regular
  * path decodes the frame and gives its verdict, so verdicts never depend on
- * buffer sizes. Returns 1 when a frame was decoded.
+ * buffer sizes. Returns 1 when a frame was decoded, 2 when the next frame
+ * qualifies but the output is full (it may then be left whole for the next
+ * call), else 0.
  */
 static int zdec_direct_frame(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *out) {
     size_t in_left = in->size - in->pos, out_left = out->size - out->pos;
-    if (in_left < 9 || !out->dst || z->ddict[0]) return 0;
+    if (in_left < 9 || z->ddict[0]) return 0;
     const uint8_t *src = (const uint8_t *)in->src + in->pos;
     if (s4c_load_le32(src) != ZSTD_MAGICNUMBER) return 0;
     ZSTD_frameHeader fh;
@@ -315,7 +317,8 @@ static int zdec_direct_frame(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer 
     size_t csize = ZSTD_findFrameCompressedSize(src, in_left);
     if (ZSTD_isError(csize)) return 0; /* not all there (or corrupt: the regular path says) */
     unsigned long long bound = ZSTD_decompressBound(src, csize);
-    if (bound == ZSTD_CONTENTSIZE_ERROR || bound > out_left) return 0;
+    if (bound == ZSTD_CONTENTSIZE_ERROR) return 0;
+    if (bound > out_left) return out_left == 0 && bound > 0 ? 2 : 0;
     if (!z->direct_dctx) {
         z->direct_dctx = ZSTD_createDCtx_advanced(zstd_mem);
         if (!z->direct_dctx) {
@@ -323,8 +326,9 @@ static int zdec_direct_frame(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer 
             return 0;
         }
     }
-    size_t r = ZSTD_decompressDCtx(z->direct_dctx, (uint8_t *)out->dst + out->pos, out_left, src,
-                                   csize);
+    uint8_t no_output = 0;
+    uint8_t *dst = out->dst ? (uint8_t *)out->dst + out->pos : &no_output;
+    size_t r = ZSTD_decompressDCtx(z->direct_dctx, dst, out_left, src, csize);
     if (ZSTD_isError(r)) return 0;
     in->pos += csize;
     out->pos += r;
@@ -338,12 +342,17 @@ static s4c_status zdec_step(zstd_decoder *z, s4c_in_buffer *in, s4c_out_buffer *
     static const uint8_t no_input = 0;
     uint8_t no_output = 0;
     while (!z->finished) {
-        if (z->direct && z->frame_in == 0 && z->stash_len == 0 && !z->may_hold_output &&
-            zdec_direct_frame(z, in, out)) {
-            z->at_frame_end = 1;
-            z->finished = z->single_frame;
-            if (zdec_boundary(z)) break; /* stop_at_checkpoint */
-            continue;
+        if (z->direct && z->frame_in == 0 && z->stash_len == 0 && !z->may_hold_output) {
+            int direct = zdec_direct_frame(z, in, out);
+            if (direct == 1) {
+                z->at_frame_end = 1;
+                z->finished = z->single_frame;
+                if (zdec_boundary(z)) break; /* stop_at_checkpoint */
+                continue;
+            }
+            /* The output is full and a whole frame with content comes next: leave
+             * it for the next call (consuming its header would rule the shortcut out). */
+            if (direct == 2) break;
         }
         if (zdec_hold_legacy_magic(z, in)) break;
         int from_stash = z->stash_pos < z->stash_len;
@@ -580,6 +589,23 @@ static size_t encoder_call(zstd_encoder *e, ZSTD_inBuffer *zin, s4c_out_buffer *
     return r;
 }
 
+/* The current frame has ended (libzstd said 0): its seek table entry. */
+static s4c_status frame_done(zstd_encoder *e) {
+    uint32_t sum = e->log.checksums ? (uint32_t)XXH64_digest(&e->hash) : 0;
+    s4c_status st = e->frame_out > UINT32_MAX ? S4C_ERROR_UNSUPPORTED /* not below 1 GiB */
+                                               : s4c_zstd_seek_log_add(&e->log, (uint32_t)e->frame_out,
+                                                                       (uint32_t)e->frame_in, sum);
+    if (st != S4C_OK) {
+        ZSTD_CCtx_reset(e->cctx, ZSTD_reset_session_only);
+        seekable_restart(e);
+        return st;
+    }
+    e->frame_open = e->closing = 0;
+    e->frame_in = e->frame_out = 0;
+    XXH64_reset(&e->hash, 0);
+    return S4C_OK;
+}
+
 static s4c_status seekable_stream(zstd_encoder *e, s4c_in_buffer *in, s4c_out_buffer *out,
                                   s4c_flush_mode mode, size_t *pending) {
     static const uint8_t no_input = 0;
@@ -603,42 +629,50 @@ static s4c_status seekable_stream(zstd_encoder *e, s4c_in_buffer *in, s4c_out_bu
                 *pending = r; /* the output is full */
                 return S4C_OK;
             }
-            uint32_t sum = e->log.checksums ? (uint32_t)XXH64_digest(&e->hash) : 0;
-            if (e->frame_out > UINT32_MAX) {
-                seekable_restart(e);
-                return S4C_ERROR_UNSUPPORTED; /* cannot happen below 1 GiB frames */
-            }
-            s4c_status st = s4c_zstd_seek_log_add(&e->log, (uint32_t)e->frame_out,
-                                                  (uint32_t)e->frame_in, sum);
-            if (st != S4C_OK) {
-                ZSTD_CCtx_reset(e->cctx, ZSTD_reset_session_only);
-                seekable_restart(e);
-                return st;
-            }
-            e->frame_open = e->closing = 0;
-            e->frame_in = e->frame_out = 0;
-            XXH64_reset(&e->hash, 0);
+            S4C_TRY(frame_done(e));
             continue;
         }
         size_t left = in->size - in->pos;
         if (left) {
+            /* A frame's last byte goes in with e_end: its last block is then the
+             * last data block (no empty block after it), so decoders can bound
+             * its content exactly (8 blocks of 128 KiB for 1 MiB frames). The
+             * first call of a frame is always e_continue (an e_end would pledge
+             * the size into the header), so the bytes never depend on feeds. */
             uint64_t room = e->frame_size - e->frame_in;
             size_t take = left < room ? left : (size_t)room;
+            int completes = take == room;
+            size_t cont = completes ? take - 1 : take;
             const uint8_t *src = (const uint8_t *)in->src + in->pos;
-            ZSTD_inBuffer zin = {src, take, 0};
-            size_t r = encoder_call(e, &zin, out, ZSTD_e_continue);
-            if (ZSTD_isError(r)) return encoder_fail(e, r);
-            if (e->log.checksums) XXH64_update(&e->hash, src, zin.pos);
-            in->pos += zin.pos;
-            e->frame_in += zin.pos;
-            if (zin.pos) e->frame_open = 1;
-            if (e->frame_in == e->frame_size) {
-                e->closing = 1; /* N bytes: end this frame */
-                continue;
+            if (cont || !e->frame_open) {
+                ZSTD_inBuffer zin = {src, cont, 0};
+                size_t r = encoder_call(e, &zin, out, ZSTD_e_continue);
+                if (ZSTD_isError(r)) return encoder_fail(e, r);
+                if (e->log.checksums) XXH64_update(&e->hash, src, zin.pos);
+                in->pos += zin.pos;
+                e->frame_in += zin.pos;
+                e->frame_open = 1;
+                if (zin.pos < cont) {
+                    if (zin.pos) continue;
+                    *pending = r ? r : 1; /* the output is full; input is left */
+                    return S4C_OK;
+                }
             }
-            if (zin.pos == 0) {
-                *pending = r ? r : 1; /* the output is full; input is left */
+            if (!completes) continue;
+            ZSTD_inBuffer last = {src + cont, 1, 0};
+            size_t r = encoder_call(e, &last, out, ZSTD_e_end);
+            if (ZSTD_isError(r)) return encoder_fail(e, r);
+            if (last.pos == 0) {
+                *pending = r ? r : 1; /* the output is full */
                 return S4C_OK;
+            }
+            if (e->log.checksums) XXH64_update(&e->hash, src + cont, 1);
+            in->pos += 1;
+            e->frame_in += 1;
+            if (r == 0) {
+                S4C_TRY(frame_done(e));
+            } else {
+                e->closing = 1; /* N bytes: the frame ends (e_end until libzstd says 0) */
             }
             continue;
         }

@@ -52,6 +52,11 @@ typedef struct zstd_decoder {
     uint32_t dict_id;
     uint64_t dict_hash;
 
+    /* Streaming decoders: whole frames that fit the caller's buffers are
+     * decoded in one call straight into the output (zdec_direct_frame). */
+    int direct;
+    ZSTD_DCtx *direct_dctx; /* created on first use */
+
     /* Positions (absolute stream offsets) and checkpoints. */
     uint64_t total_in, total_out;
     uint64_t ckpt_spacing; /* 0: no checkpoints are recorded (one-shot) */
