@@ -94,6 +94,13 @@ class Decompressor(object):
         """Decodes ``data`` (any bytes-like) after the input held from earlier calls; returns at
         most ``max_length`` bytes when it is >= 0."""
         with self._lock:
+            if self._dec is not None and not self._pending and max_length != 0:
+                # nothing held: decode straight from the caller's buffer, keep only the rest
+                with memoryview(data) as mv, mv.cast("B") as view:
+                    out, used, hint, stopped = self._dec.stream(view, max_length)
+                    if used < len(view):
+                        self._pending += view[used:]
+                return self._after(out, hint, stopped, max_length)
             if data:
                 self._pending += data
             if self._dec is None:
@@ -108,11 +115,14 @@ class Decompressor(object):
             with memoryview(src) as view:
                 out, used, hint, stopped = self._dec.stream(view, max_length)
             del src[:used]
-            self._hint = hint
-            self._stopped = stopped
-            full = max_length >= 0 and len(out) == max_length
-            self._needs_input = not (full or stopped)
-            return out
+            return self._after(out, hint, stopped, max_length)
+
+    def _after(self, out, hint, stopped, max_length):
+        self._hint = hint
+        self._stopped = stopped
+        full = max_length >= 0 and len(out) == max_length
+        self._needs_input = not (full or stopped)
+        return out
 
     def finish(self):
         """Declares the end of input: raises ``S4IoError`` when the stream ended inside a

@@ -165,12 +165,16 @@ static PyObject *sd_stream(PyObject *op, PyTypeObject *cls, PyObject *const *arg
     Py_buffer view;
     if (s4py_get_bytes_like(argv[0], "data", &view) < 0) return NULL;
 
-    /* Unbounded: start at 4x the input (at most 16 MiB) and double as needed. */
+    /* Unbounded: start at the input times the ratio seen so far (4 before any), at most
+     * 16 MiB, and double as needed. */
     size_t cap = max_length >= 0 ? (size_t)max_length : OUT_START;
-    if (max_length < 0 && (size_t)view.len < OUT_MAX_START / 4 && (size_t)view.len * 4 > cap)
-        cap = (size_t)view.len * 4;
-    else if (max_length < 0 && (size_t)view.len >= OUT_MAX_START / 4)
-        cap = OUT_MAX_START;
+    if (max_length < 0) {
+        s4c_decoder_position p0;
+        s4c_decoder_get_position(self->dec, &p0);
+        double ratio = p0.consumed ? (double)p0.produced / (double)p0.consumed * 1.05 : 4.0;
+        double want = (double)view.len * (ratio < 1.0 ? 1.0 : ratio) + (double)OUT_START;
+        cap = want >= (double)OUT_MAX_START ? OUT_MAX_START : (size_t)want;
+    }
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(cap ? cap : 1));
     PyObject *result = NULL;
     if (!out) goto done;
