@@ -79,6 +79,31 @@ for form in $FORMS; do
 done
 [ -n "$RESUMABLE" ] || fail "no codec is resumable in this build"
 
+for form in $RESUMABLE; do
+    name=${form%%:*}
+    case $name in lz4linked) continue ;; esac
+    check "$name: compress --index writes the index build-index would (built while compressing)"
+    rm -f c.out c.out.s4ci
+    expect_rc 0 "$S4C" compress -q -c "$name" --index --spacing 512K plain.bin -o c.out
+    [ -s c.out.s4ci ] || fail "no c.out.s4ci"
+    cp c.out.s4ci c.first.s4ci
+    expect_rc 0 "$S4C" build-index --spacing 512K c.out
+    same c.out.s4ci c.first.s4ci
+    case $name in
+    lz4) lz4 -t -q c.out ;; gzip) gzip -t c.out ;; zstd) zstd -t -q c.out ;;
+    esac || fail "$name: the reference tool rejects c.out"
+    expect_rc 0 "$S4C" decompress -q -v --threads 2 c.out -o - >/dev/null
+    err_has "decoding on 2 thread(s)"
+    expect_rc 0 "$S4C" cat c.out --offset 9M --length 1000
+    cut_plain $((9 * MiB)) 1000 > want.bin
+    same out.log want.bin
+    no_temp_files .
+done
+check "compress --index: stdout and passthrough refused, decompress --index refused"
+expect_rc 2 "$S4C" compress -c lz4 --index plain.bin -o -
+expect_rc 2 "$S4C" compress -c passthrough --index plain.bin -o p.raw
+absent p.raw
+expect_rc 2 "$S4C" decompress --index c.out -o x
 check "cat and decompress --threads refuse an index of another file"
 first=$(echo $RESUMABLE | cut -d' ' -f1)
 f=${first#*:}

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckindex_cli.h"
 #include "cli.h"
+#include "compress_index.h"
 #include "options.h"
 #include "progress.h"
 #include "safe_output.h"
@@ -32,6 +34,10 @@ static const char help_text[] =
     "                     INPUT.gz, INPUT.lz4, or stdout when reading stdin\n"
     "  -f, --force        overwrite an existing OUT\n"
     "  -q, --quiet        no progress line\n"
+    "      --index        also write OUT.s4ci, the checkpoint index (s4codec\n"
+    "                     build-index), built while compressing; zstd output is\n"
+    "                     then written as frames of --spacing bytes (default 4M)\n"
+    "      --spacing BYTES  checkpoint spacing of --index\n"
     "  -h, --help         this help\n"
     "\n"
     "The input is kept. OUT appears only when complete (temporary file +\n"
@@ -46,6 +52,7 @@ typedef struct pump {
     cli_input *in;
     cli_output *out;
     unsigned char *ibuf, *obuf;
+    cli_index_pipe *index; /* --index: the builder reading the output */
 } pump;
 
 static int encode_all(pump *p) {
@@ -72,6 +79,7 @@ static int encode_all(pump *p) {
                 return cli_error(CLI_EXIT_DATA, "%s: the encoder made no progress", p->in->name);
         }
         total_in += (uint64_t)n;
+        if (p->index) cli_index_pipe_written(p->index, p->out->written);
         cli_progress_update(total_in, p->out->written);
         if (last) return 0;
     }
@@ -112,6 +120,17 @@ int cli_compress_main(int argc, char **argv) {
 
     s4c_codec_options opts;
     cli_codec_options(a.codec, a.level, &opts);
+    char index_path[4096];
+    if (a.index) { /* compress_index.c */
+        if (!path || a.codec->kind == S4C_KIND_PASSTHROUGH ||
+            cli_ckindex_path(path, index_path, sizeof(index_path)) != 0) {
+            cli_input_close(&in);
+            return cli_error(CLI_EXIT_USAGE, "compress: --index needs a zstd, gzip or lz4 output "
+                                             "file (not stdout)");
+        }
+        if (a.codec->kind == S4C_KIND_CPU_ZSTD) /* frames: checkpoints for the index */
+            opts.zstd_frame_size = a.spacing ? a.spacing : S4C_CHECKPOINT_SPACING_DEFAULT;
+    }
     s4c_encoder *enc = NULL;
     s4c_error_detail detail;
     memset(&detail, 0, sizeof(detail));
@@ -125,20 +144,32 @@ int cli_compress_main(int argc, char **argv) {
     }
 
     cli_output out;
-    pump p = {enc, &in, &out, malloc(CLI_BUFFER_SIZE), malloc(CLI_BUFFER_SIZE)};
+    pump p = {enc, &in, &out, malloc(CLI_BUFFER_SIZE), malloc(CLI_BUFFER_SIZE), NULL};
     if (!p.ibuf || !p.obuf)
         rc = cli_error(CLI_EXIT_DATA, "out of memory");
     else
         rc = cli_output_open(&out, path, a.force, 1, &in);
+    if (!rc && a.index && !out.via_temp) {
+        cli_output_abort(&out);
+        rc = cli_error(CLI_EXIT_USAGE, "compress: --index needs a regular output file");
+    }
+    if (!rc && a.index && (rc = cli_index_pipe_start(&p.index, out.fd, a.spacing)))
+        cli_output_abort(&out);
     if (!rc) {
         cli_progress_start(in.name, in.size_known ? in.size : 0, !a.quiet);
         rc = encode_all(&p);
         cli_progress_clear();
+        if (p.index) {
+            int irc = cli_index_pipe_end(p.index, rc == 0, path);
+            if (!rc) rc = irc;
+        }
         if (rc)
             cli_output_abort(&out);
         else
             rc = cli_output_commit(&out, &in);
+        if (!rc && p.index) rc = cli_index_pipe_write(p.index, index_path);
     }
+    cli_index_pipe_free(p.index);
     free(p.ibuf);
     free(p.obuf);
     s4c_encoder_free(enc);

@@ -95,7 +95,8 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
         {"keep", no_argument, NULL, 'k'},         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {"threads", required_argument, NULL, 'T'},
         {"checkpoint", required_argument, NULL, 'C'}, {"spacing", required_argument, NULL, 'S'},
-        {"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0},
+        {"verbose", no_argument, NULL, 'v'},      {"index", no_argument, NULL, 'I'},
+        {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
     const char *level_text = NULL;
@@ -105,9 +106,9 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
     int c;
     while ((c = getopt_long(argc, argv, with_codec ? ":c:l:o:fkqh" : ":o:fkqhv", longopts, NULL)) !=
            -1) {
-        if (with_codec && (c == 'T' || c == 'C' || c == 'S')) {
-            cli_error(CLI_EXIT_USAGE, "%s: option '%s' applies to decompress only", command,
-                      argv[optind - 1]);
+        if ((with_codec && (c == 'T' || c == 'C')) || (!with_codec && c == 'I')) {
+            cli_error(CLI_EXIT_USAGE, "%s: option '%s' applies to %s only", command,
+                      argv[optind - 1], with_codec ? "decompress" : "compress");
             return usage_hint(command);
         }
         switch (c) {
@@ -138,6 +139,9 @@ int cli_parse_stream_args(int argc, char **argv, int with_codec, cli_stream_args
             break;
         case 'v':
             args->verbose = 1;
+            break;
+        case 'I':
+            args->index = 1;
             break;
         case 'c':
         case 'l':

@@ -16,11 +16,12 @@ typedef struct cli_stream_args {
     int force;              /* -f: overwrite an existing output */
     int quiet;              /* -q: no progress line */
     int help;               /* --help was given: print help, exit 0 */
-    /* decompress only (docs/cli.md, "Resumable decoding") */
+    /* docs/cli.md, "Resumable decoding" (decompress only unless noted) */
     int threads_set;        /* --threads was given */
     unsigned threads;       /* --threads N (0: every CPU) */
     const char *checkpoint; /* --checkpoint STATEFILE, or NULL */
-    uint64_t spacing;       /* --spacing BYTES between checkpoints (0: default) */
+    uint64_t spacing;       /* --spacing BYTES between checkpoints (0: default; also compress) */
+    int index;              /* compress --index: write OUT.s4ci while compressing */
     int verbose;            /* -v, --verbose */
 } cli_stream_args;
 
