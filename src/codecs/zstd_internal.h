@@ -84,6 +84,23 @@ S4C_INTERNAL s4c_status s4c_zstd_decoder_load(const s4c_decoder_options *o, s4c_
                                               const s4c_state_info *info, void **impl,
                                               s4c_error_detail *d);
 
+/*
+ * For checkpoint indexes built from a seek table without a scan: a cpu-zstd
+ * (kind 1, or 8 with o->dict) decoder standing at the frame boundary at
+ * compressed offset `consumed` / output offset `produced`, with `checkpoints`
+ * recorded so far, the last at output offset `last_checkpoint_out` (a
+ * scanning decoder with spacing S records a boundary when its output offset
+ * is >= S past the last recorded one). `head` = the stream's first
+ * min(4096, consumed) bytes (fingerprint). s4c_decoder_save on it gives the
+ * same blob a scanning decoder saves at that boundary (tested).
+ */
+S4C_INTERNAL s4c_status s4c_zstd_decoder_at_boundary(uint32_t kind, const s4c_decoder_options *o,
+                                                     const void *head, size_t head_len,
+                                                     uint64_t consumed, uint64_t produced,
+                                                     uint64_t checkpoints,
+                                                     uint64_t last_checkpoint_out,
+                                                     s4c_decoder **dec_ret, s4c_error_detail *d);
+
 /* ------------------------------------------------------------ seekable format */
 
 #define S4C_ZSTD_SEEK_TABLE_MAGIC 0x184D2A5Eu /* a skippable frame magic */

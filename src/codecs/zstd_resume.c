@@ -20,6 +20,7 @@
 #include <xxhash.h>
 
 #include "../stream/state_blob.h"
+#include "../stream/stream_internal.h"
 #include "zstd_internal.h"
 
 #define FLAG_SINGLE_FRAME 1u /* the decoder stops after its first frame */
@@ -189,5 +190,37 @@ s4c_status s4c_zstd_decoder_load(const s4c_decoder_options *o, s4c_blob_reader *
     S4C_TRY(s4c_zdec_new(&lo, need_dict, o->dict, o->dict ? o->dict_size : 0, &z, d));
     stand_at_boundary(z, c, p, checkpoints, p - since, (flags & FLAG_FINISHED) != 0);
     *impl = z;
+    return S4C_OK;
+}
+
+/*
+ * A decoder standing at a frame boundary without having decoded anything:
+ * for checkpoint indexes built from a seek table (no scan). s4c_decoder_save
+ * on it gives exactly the blob a scanning decoder saves there.
+ */
+s4c_status s4c_zstd_decoder_at_boundary(uint32_t kind, const s4c_decoder_options *o,
+                                        const void *head, size_t head_len, uint64_t consumed,
+                                        uint64_t produced, uint64_t checkpoints,
+                                        uint64_t last_checkpoint_out, s4c_decoder **dec_ret,
+                                        s4c_error_detail *d) {
+    *dec_ret = NULL;
+    if ((kind != S4C_KIND_CPU_ZSTD && kind != S4C_KIND_CPU_ZSTD_DICT) || !head ||
+        last_checkpoint_out > produced || checkpoints > last_checkpoint_out ||
+        (o && o->single_frame))
+        return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
+                        "invalid arguments for a zstd decoder at a frame boundary");
+    size_t keep = head_len;
+    if (keep > S4C_FINGERPRINT_BYTES) keep = S4C_FINGERPRINT_BYTES;
+    if (keep > consumed) keep = (size_t)consumed;
+    if (keep < S4C_FINGERPRINT_BYTES && keep < consumed)
+        return s4c_fail(d, S4C_ERROR_INVALID_ARGUMENT,
+                        "the stream head must hold min(4096, consumed) bytes for the fingerprint");
+    s4c_decoder *dec = NULL;
+    S4C_TRY(s4c_decoder_create(kind, o, &dec, d));
+    stand_at_boundary(dec->impl, consumed, produced, checkpoints, last_checkpoint_out, 0);
+    memcpy(dec->head, head, keep);
+    dec->head_len = (uint32_t)keep;
+    dec->head_frozen = 1;
+    *dec_ret = dec;
     return S4C_OK;
 }

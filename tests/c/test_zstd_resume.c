@@ -1162,6 +1162,71 @@ static void test_cli_interop(void) {
     printf("  zstd CLI interop: zstd -d and zstd -l read seekable streams\n");
 }
 
+/* ------------------------------------------------------------ index from the seek table */
+
+/*
+ * Checkpoint blobs made from the seek table alone (s4c_zstd_decoder_at_boundary,
+ * no decoding) equal the blobs a scanning decoder saves at its recorded
+ * checkpoints, for spacing 1 and 2 MiB.
+ */
+static void test_blobs_from_seek_table(const stream_case *sc) {
+    s4c_zstd_seek_table t;
+    s4c_error_detail d;
+    CHECK_OK(parse_table(sc->src, sc->n, &t, &d));
+    const uint64_t spacings[] = {1, 2 * MIB};
+    for (int si = 0; si < 2; si++) {
+        s4c_decoder_options o = opts_for(sc, 1);
+        o.checkpoint_spacing = spacings[si];
+        s4c_decoder *dec = NULL;
+        CHECK_OK(s4c_decoder_create(sc->kind, &o, &dec, &d));
+        uint8_t *out = malloc(sc->on + 1);
+        s4c_in_buffer in = {sc->src, sc->n, 0};
+        s4c_out_buffer ob = {out, sc->on + 1, 0};
+        uint64_t k = 0, last = 0;
+        size_t f = 0, compared = 0;
+        for (int guard = 0; dec && guard < 10000; guard++) {
+            size_t ip = in.pos, op = ob.pos, hint;
+            CHECK_OK(s4c_decoder_stream(dec, &in, &ob, &hint));
+            s4c_decoder_position pos;
+            CHECK_OK(s4c_decoder_get_position(dec, &pos));
+            if (pos.checkpoints == k) {
+                if (in.pos == ip && ob.pos == op) break;
+                continue;
+            }
+            /* The table's next recorded boundary, by the same rule. */
+            uint64_t want_k = k;
+            while (f < t.frames) {
+                f++;
+                if (t.decompressed_offset[f] - last >= spacings[si]) {
+                    want_k++;
+                    last = t.decompressed_offset[f];
+                    break;
+                }
+            }
+            k = pos.checkpoints;
+            CHECK_EQ_U64(want_k, k);
+            CHECK(t.compressed_offset[f] == pos.consumed && t.decompressed_offset[f] == pos.produced);
+            size_t bn = 0, bn2 = 0;
+            uint8_t *scanned = save(dec, &bn);
+            s4c_decoder *made = NULL;
+            CHECK_OK(s4c_zstd_decoder_at_boundary(sc->kind, &o, sc->src, sc->n,
+                                                  t.compressed_offset[f],
+                                                  t.decompressed_offset[f], k, last, &made, &d));
+            uint8_t *built = made ? save(made, &bn2) : NULL;
+            CHECK(scanned && built && bn == bn2 && memcmp(scanned, built, bn) == 0);
+            compared++;
+            free(scanned);
+            free(built);
+            s4c_decoder_free(made);
+        }
+        CHECK(compared >= 2);
+        free(out);
+        s4c_decoder_free(dec);
+    }
+    s4c_zstd_seek_table_release(&t);
+    printf("  checkpoint blobs from the seek table equal the scanned ones\n");
+}
+
 /* ------------------------------------------------------------ whole-frame shortcut */
 
 /* Decodes with the given chunking; status, output hash and length. */
@@ -1362,6 +1427,7 @@ int main(int argc, char **argv) {
     test_seek_table_parser();
     test_cli_interop();
     test_direct_frames_agree();
+    test_blobs_from_seek_table(&cases[0]);
     for (size_t i = 0; i < ncases; i++) free_case(&cases[i]);
     return check_exit("test_zstd_resume");
 }
