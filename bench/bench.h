@@ -191,5 +191,8 @@ void bench_table_streaming(void);
 /* S4 objects (issue 5); returns non-zero when a check (identical bodies,
  * decoded bytes) failed. */
 int bench_table_objects(void);
+/* Resumable decoding and checkpoint indexes (issue 4); non-zero when a
+ * decoded byte or a read differed. Input size: S4C_BENCH_RESUME_SIZE (MiB). */
+int bench_table_resume(void);
 
 #endif /* S4C_BENCH_H */

@@ -4,7 +4,7 @@
  *   s4c_bench [--corpus DIR] [--rounds N] [--budget SECONDS] [--quick]
  *             [--file NAME] [--codec NAME] [--object-size SIZE] [--range-reads N]
  *             [--cli PATH] [--tmpdir DIR]
- *             [codecs|gzip-zlib|crc32c|streaming|objects|all]...
+ *             [codecs|gzip-zlib|crc32c|streaming|objects|resume|all]...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ static void usage(void) {
         "usage: s4c_bench [--corpus DIR] [--rounds N] [--budget SECONDS] [--quick]\n"
         "                 [--file NAME] [--codec NAME] [--object-size SIZE] [--range-reads N]\n"
         "                 [--cli PATH] [--tmpdir DIR]\n"
-        "                 [codecs|gzip-zlib|crc32c|streaming|objects|all]...\n"
+        "                 [codecs|gzip-zlib|crc32c|streaming|objects|resume|all]...\n"
         "  --rounds N       best of N interleaved rounds per figure (default 5, at least 3)\n"
         "  --budget S       stop adding rounds once a pair has run S seconds (default 20)\n"
         "  --quick          1 MiB inputs only, 3 rounds (a smoke run); objects: 32 MiB, 20 reads\n"
@@ -29,7 +29,8 @@ static void usage(void) {
         "  --object-size S  table 5: object size in bytes, K/M/G suffixes (default 1G)\n"
         "  --range-reads N  table 5: range reads per path (default 200)\n"
         "  --cli PATH       table 5: the s4codec binary for the CLI range reads\n"
-        "  --tmpdir DIR     table 5: where the body and sidecar go (default $TMPDIR or /tmp)\n");
+        "  --tmpdir DIR     table 5: where the body and sidecar go (default $TMPDIR or /tmp)\n"
+        "  resume           table 6: 1 GiB (--quick: 32 MiB; env S4C_BENCH_RESUME_SIZE=MiB)\n");
     exit(2);
 }
 
@@ -63,8 +64,9 @@ static size_t parse_size(const char *s) {
 }
 
 int main(int argc, char **argv) {
-    int want[5] = {0, 0, 0, 0, 0}, any = 0, object_size_set = 0, range_reads_set = 0;
-    static const char *names[5] = {"codecs", "gzip-zlib", "crc32c", "streaming", "objects"};
+    int want[6] = {0, 0, 0, 0, 0, 0}, any = 0, object_size_set = 0, range_reads_set = 0;
+    static const char *names[6] = {"codecs", "gzip-zlib", "crc32c", "streaming", "objects",
+                                   "resume"};
     const char *tmp = getenv("TMPDIR");
     if (tmp && *tmp) bench_cfg.tmp_dir = tmp;
     for (int i = 1; i < argc; i++) {
@@ -97,12 +99,12 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "--tmpdir") == 0 && i + 1 < argc) {
             bench_cfg.tmp_dir = argv[++i];
         } else if (strcmp(a, "all") == 0) {
-            for (int k = 0; k < 5; k++)
+            for (int k = 0; k < 6; k++)
                 want[k] = 1;
             any = 1;
         } else {
             int found = 0;
-            for (int k = 0; k < 5; k++)
+            for (int k = 0; k < 6; k++)
                 if (strcmp(a, names[k]) == 0) want[k] = found = any = 1;
             if (!found) usage();
         }
@@ -110,7 +112,7 @@ int main(int argc, char **argv) {
     if (bench_cfg.quick && !object_size_set) bench_cfg.object_size = 32 * BENCH_MIB;
     if (bench_cfg.quick && !range_reads_set) bench_cfg.range_reads = 20;
     if (!any)
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             want[k] = 1;
     print_header();
     int rc = 0;
@@ -119,5 +121,6 @@ int main(int argc, char **argv) {
     if (want[2]) bench_table_crc32c();
     if (want[3]) bench_table_streaming();
     if (want[4] && bench_table_objects() != 0) rc = 1;
+    if (want[5] && bench_table_resume() != 0) rc = 1; /* table 6, issue 4 */
     return rc;
 }

@@ -28,8 +28,6 @@
 #include "bench.h"
 #include "s4codec_resume.h"
 
-int bench_table_resume(void);
-
 typedef struct mem_src {
     const uint8_t *p;
     size_t n;
