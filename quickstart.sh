@@ -27,6 +27,17 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# nvCOMP headers for the GPU backend (docs/gpu.md): the PyPI wheel nvidia-libnvcomp-cu13
+# (~30 MB) in .venv, found by CMake, so the backend always compiles (it runs only where a GPU
+# is). Non-fatal without network; S4C_NVCOMP=0 skips it.
+nvcomp_headers() {
+  [ "${S4C_NVCOMP:-1}" = 0 ] && return 0
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -c 'import nvidia.libnvcomp' 2>/dev/null && return 0
+  .venv/bin/python -m pip install -q nvidia-libnvcomp-cu13 ||
+    echo "quickstart: nvidia-libnvcomp-cu13 not installed; the GPU backend is left out" >&2
+}
+
 build_c() {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build -j "$jobs"
@@ -40,6 +51,7 @@ python_env() {
 }
 
 install_debian_packages
+nvcomp_headers
 build_c
 
 case "$mode" in

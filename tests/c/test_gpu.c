@@ -14,6 +14,7 @@
 #include "check.h"
 #include "gpu/fcg1.h"
 #include "s4codec_gpu.h"
+#include "s4codec_stream.h"
 
 /* "helloworld" as two 5-byte chunks of literal-only LZ4 blocks, FCG1 lz4. */
 static const uint8_t golden_lz4[] = {
@@ -392,6 +393,58 @@ static void test_batch_decompress(void) {
         free(src[i]), free(blob[i]), free(out[i]);
 }
 
+/* The streaming decoder (CLI decompress) collects one blob at a time: any feed
+ * pattern, concatenated blobs, truncation caught by finish. */
+static void test_stream_decoder(void) {
+    size_t n = 150000;
+    uint8_t *src = make_data(n, 5);
+    size_t cap = n + n / 10 + 4096;
+    uint8_t *in = malloc(2 * cap), *out = malloc(2 * n + 16);
+    size_t a = build_fcg1(S4C_FCG1_LZ4, src, n, S4C_FCG1_CHUNK_SIZE, in, cap);
+    size_t b = build_fcg1(S4C_FCG1_ZSTD, src, n, S4C_FCG1_CHUNK_SIZE, in + a, cap);
+    const size_t feeds[] = {1, 7, 4096, 2 * cap};
+    for (size_t f = 0; f < sizeof feeds / sizeof feeds[0]; f++) {
+        s4c_decoder *dec = NULL;
+        s4c_error_detail d;
+        CHECK_OK(s4c_decoder_create(S4C_KIND_NVCOMP_LZ4, NULL, &dec, &d));
+        size_t got = 0;
+        for (size_t pos = 0; pos < a + b;) {
+            size_t k = feeds[f] < a + b - pos ? feeds[f] : a + b - pos;
+            s4c_in_buffer ib = {in + pos, k, 0};
+            while (ib.pos < ib.size || got < 2 * n) {
+                s4c_out_buffer ob = {out + got,
+                                     feeds[f] < 2 * n + 16 - got ? feeds[f] : 2 * n + 16 - got, 0};
+                CHECK_OK(s4c_decoder_stream(dec, &ib, &ob, NULL));
+                got += ob.pos;
+                if (ob.pos == 0 && ib.pos == ib.size) break;
+            }
+            pos += k;
+        }
+        CHECK_OK(s4c_decoder_finish(dec));
+        CHECK_EQ_U64(got, 2 * n);
+        CHECK_MEM_EQ(out, src, n);
+        CHECK_MEM_EQ(out + n, src, n);
+        s4c_decoder_free(dec);
+    }
+    /* truncated: finish reports it */
+    s4c_decoder *dec = NULL;
+    CHECK_OK(s4c_decoder_create(S4C_KIND_NVCOMP_ZSTD, NULL, &dec, NULL));
+    s4c_in_buffer ib = {in, a - 1, 0};
+    s4c_out_buffer ob = {out, 2 * n, 0};
+    CHECK_OK(s4c_decoder_stream(dec, &ib, &ob, NULL));
+    CHECK_STATUS(s4c_decoder_finish(dec), S4C_ERROR_TRUNCATED_INPUT);
+    s4c_decoder_free(dec);
+    /* without a GPU the encoder refuses with the reason */
+    if (!s4c_gpu_available()) {
+        s4c_encoder *enc = NULL;
+        s4c_error_detail d;
+        CHECK_STATUS(s4c_encoder_create(S4C_KIND_NVCOMP_LZ4, NULL, &enc, &d),
+                     S4C_ERROR_CODEC_UNAVAILABLE);
+        CHECK_STR_CONTAINS(d.message, s4c_gpu_unavailable_reason());
+    }
+    free(src), free(in), free(out);
+}
+
 /* With a device: every kind round-trips through nvCOMP; lz4/zstd outputs
  * decode on the CPU too (GPU -> CPU cross-decode); batches equal singles. */
 static void test_gpu_round_trips(void) {
@@ -478,6 +531,7 @@ int main(void) {
     test_decode_golden();
     test_cpu_fallback_round_trip();
     test_batch_decompress();
+    test_stream_decoder();
     test_gpu_round_trips();
     return check_exit("test_gpu");
 }
