@@ -7,6 +7,7 @@
  */
 #include <xxhash.h>
 
+#include "../codecs/zstd_internal.h"
 #include "ckindex_internal.h"
 
 #define BUILD_IN_CHUNK ((size_t)1 << 20)
@@ -72,6 +73,85 @@ static s4c_status add_entry(s4c_ckindex *ix, s4c_decoder *dec, uint8_t **blob, s
     return st == S4C_OK ? st : s4c_fail(d, st, "out of memory");
 }
 
+/* 1 when the stream has a byte at offset `off`. */
+static int has_byte(s4c_read_at_fn read, void *ctx, uint64_t off, s4c_status *st) {
+    uint8_t b;
+    size_t got = 0;
+    *st = read(ctx, off, &b, 1, &got);
+    return *st == S4C_OK && got == 1;
+}
+
+/* The stream's size by probing single bytes (the callback has no size). */
+static s4c_status probe_size(s4c_read_at_fn read, void *ctx, uint64_t known, uint64_t *size) {
+    s4c_status st = S4C_OK;
+    uint64_t lo = known, hi = known ? known : 1; /* bytes [0, lo) exist */
+    while (has_byte(read, ctx, hi, &st)) {
+        lo = hi + 1;
+        if (hi > UINT64_MAX / 4) return S4C_ERROR_UNSUPPORTED;
+        hi *= 2;
+    }
+    S4C_TRY(st);
+    /* byte hi is absent, bytes below lo exist: the size is in [lo, hi] */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (has_byte(read, ctx, mid, &st))
+            lo = mid + 1;
+        else {
+            S4C_TRY(st);
+            hi = mid;
+        }
+    }
+    *size = lo;
+    return S4C_OK;
+}
+
+/*
+ * The fast path for zstd's seekable format: the seek table gives every frame
+ * boundary, and a decoder standing at a boundary needs no decoding
+ * (s4c_zstd_decoder_at_boundary), so the entries come without a scan — the
+ * same entries and states a scan records (tested). *used = 0 (and S4C_OK)
+ * when the stream has no usable seek table: the caller scans.
+ */
+static s4c_status build_from_seek_table(s4c_read_at_fn read, void *ctx, const uint8_t *head,
+                                        size_t head_n, s4c_ckindex *ix, int *used,
+                                        uint8_t **blob, size_t *blob_cap, s4c_error_detail *d) {
+    *used = 0;
+    uint64_t size = 0;
+    if (probe_size(read, ctx, head_n, &size) != S4C_OK) return S4C_OK;
+    s4c_zstd_seek_table t;
+    s4c_error_detail ignored;
+    if (s4c_zstd_seek_table_read(read, ctx, size, &t, &ignored) != S4C_OK) return S4C_OK;
+    if (t.frames == 0) {
+        s4c_zstd_seek_table_release(&t);
+        return S4C_OK;
+    }
+    s4c_decoder_options o;
+    s4c_decoder_options_init(&o);
+    o.checkpoint_spacing = ix->spacing;
+    o.stop_at_checkpoint = 1;
+    s4c_status st = S4C_OK;
+    uint64_t last = 0, checkpoints = 0;
+    for (size_t i = 1; i < t.frames && st == S4C_OK; i++) {
+        uint64_t c = t.compressed_offset[i], u = t.decompressed_offset[i];
+        if (u - last < ix->spacing || u >= t.decompressed_size) continue;
+        checkpoints++;
+        last = u;
+        s4c_decoder *dec = NULL;
+        size_t fp = c < S4C_FINGERPRINT_BYTES ? (size_t)c : S4C_FINGERPRINT_BYTES;
+        st = s4c_zstd_decoder_at_boundary(S4C_KIND_CPU_ZSTD, &o, head, fp, c, u, checkpoints, u,
+                                          &dec, d);
+        if (st == S4C_OK) st = add_entry(ix, dec, blob, blob_cap, d);
+        s4c_decoder_free(dec);
+    }
+    if (st == S4C_OK) {
+        ix->compressed_size = size;
+        ix->uncompressed_size = t.decompressed_size;
+        *used = 1;
+    }
+    s4c_zstd_seek_table_release(&t);
+    return st;
+}
+
 s4c_status s4c_ckindex_build(s4c_read_at_fn read, void *ctx, uint64_t spacing,
                              s4c_ckindex **ix_ret, s4c_error_detail *d) {
     s4c_detail_clear(d);
@@ -91,19 +171,30 @@ s4c_status s4c_ckindex_build(s4c_read_at_fn read, void *ctx, uint64_t spacing,
     uint32_t kind = 0;
     if (st == S4C_OK) st = detect(read, ctx, in, &n, &eof, &kind, d);
     if (st == S4C_OK) {
-        s4c_decoder_options o;
-        s4c_decoder_options_init(&o);
-        o.checkpoint_spacing = spacing;
-        o.stop_at_checkpoint = 1;
-        st = s4c_decoder_create(kind, &o, &dec, d);
-    }
-    if (st == S4C_OK) {
         ix->kind = kind;
         ix->spacing = spacing;
         ix->fp_len = (uint32_t)(n < S4C_FINGERPRINT_BYTES ? n : S4C_FINGERPRINT_BYTES);
         ix->fp = XXH64(in, ix->fp_len, 0);
         st = s4c_cki_append(ix, 0, 0, NULL, 0);
         if (st != S4C_OK) s4c_fail(d, st, "out of memory");
+    }
+    if (st == S4C_OK && kind == S4C_KIND_CPU_ZSTD) {
+        int used = 0;
+        st = build_from_seek_table(read, ctx, in, n, ix, &used, &blob, &blob_cap, d);
+        if (st == S4C_OK && used) {
+            s4c_free(in);
+            s4c_free(out);
+            s4c_free(blob);
+            *ix_ret = ix;
+            return S4C_OK;
+        }
+    }
+    if (st == S4C_OK) {
+        s4c_decoder_options o;
+        s4c_decoder_options_init(&o);
+        o.checkpoint_spacing = spacing;
+        o.stop_at_checkpoint = 1;
+        st = s4c_decoder_create(kind, &o, &dec, d);
     }
     uint64_t next_read = n; /* stream offset of the byte after in[0..n) */
     uint64_t seen_checkpoints = 0;
