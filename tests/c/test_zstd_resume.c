@@ -1293,6 +1293,64 @@ static void test_direct_frames_agree(void) {
     free(a), free(b), free(m), free(s), free(src);
 }
 
+/* ------------------------------------------------------------ window limit */
+
+/* A frame declaring window log `wlog` (no content size), for `n` bytes of text. */
+static uint8_t *frame_with_window(int wlog, const uint8_t *src, size_t n, size_t *out_n) {
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, wlog);
+    size_t cap = ZSTD_compressBound(n) + 64;
+    uint8_t *dst = malloc(cap);
+    ZSTD_inBuffer in = {src, n, 0};
+    ZSTD_outBuffer out = {dst, cap, 0};
+    CHECK(!ZSTD_isError(ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+    size_t r;
+    do r = ZSTD_compressStream2(c, &out, &in, ZSTD_e_end);
+    while (r && !ZSTD_isError(r));
+    ZSTD_freeCCtx(c);
+    *out_n = out.pos;
+    return dst;
+}
+
+/*
+ * Window log 27 (S4's limit) decodes, also through the whole-frame shortcut,
+ * and a boundary after it saves and resumes; window log 28 is refused
+ * (UNSUPPORTED, libzstd's text) whatever the buffer sizes.
+ */
+static void test_window_limit(void) {
+    const size_t n = 200000;
+    uint8_t *src = malloc(n);
+    fill_mixed(src, n, 8);
+    size_t n27 = 0, n28 = 0;
+    uint8_t *f27 = frame_with_window(27, src, n, &n27), *f28 = frame_with_window(28, src, n, &n28);
+    ZSTD_frameHeader fh;
+    CHECK(ZSTD_getFrameHeader(&fh, f28, n28) == 0 && fh.windowSize == (1ull << 28));
+    const size_t cap = 2 * ZSTD_BLOCKSIZE_MAX; /* the frame's bound: 2 blocks */
+    uint8_t *out = malloc(cap);
+    size_t produced = 0;
+    int used = 0;
+    CHECK_OK(decode_chunked(f27, n27, n27, cap, out, cap, &produced, &used));
+    CHECK(used && produced == n && memcmp(out, src, n) == 0);
+    CHECK_OK(decode_chunked(f27, n27, 100, 100, out, cap, &produced, &used));
+    CHECK(produced == n && memcmp(out, src, n) == 0);
+    CHECK_STATUS(decode_chunked(f28, n28, n28, cap, out, cap, &produced, &used),
+                 S4C_ERROR_UNSUPPORTED);
+    CHECK(!used);
+    CHECK_STATUS(decode_chunked(f28, n28, 100, 100, out, cap, &produced, &used),
+                 S4C_ERROR_UNSUPPORTED);
+    /* Window-27 frame twice: stop at the boundary between them, save, resume elsewhere. */
+    stream_case sc = {"window log 27 x2", S4C_KIND_CPU_ZSTD, NULL, 0, 0, NULL, 0, NULL, 0, 0, 0};
+    append(&sc.src, &sc.n, f27, n27);
+    append(&sc.src, &sc.n, f27, n27);
+    append(&sc.orig, &sc.on, src, n);
+    append(&sc.orig, &sc.on, src, n);
+    sc.end = sc.n;
+    test_every_checkpoint(&sc, 5);
+    test_random_cuts(&sc, 6, 6, 0);
+    free_case(&sc);
+    free(out), free(f27), free(f28), free(src);
+}
+
 /* ------------------------------------------------------------ measure */
 
 static double now(void) {
@@ -1428,6 +1486,7 @@ int main(int argc, char **argv) {
     test_cli_interop();
     test_direct_frames_agree();
     test_blobs_from_seek_table(&cases[0]);
+    test_window_limit();
     for (size_t i = 0; i < ncases; i++) free_case(&cases[i]);
     return check_exit("test_zstd_resume");
 }
