@@ -95,13 +95,16 @@ static double cpu_zstd_gbps(const uint8_t *src, size_t n, int threads, int runs,
     double best = 1e30;
     for (int r = 0; r < runs; r++) {
         double t0 = now();
-        for (int t = 0; t < threads; t++) pthread_create(&tid[t], NULL, zstd_slice, &jobs[t]);
-        for (int t = 0; t < threads; t++) pthread_join(tid[t], NULL);
+        for (int t = 0; t < threads; t++)
+            pthread_create(&tid[t], NULL, zstd_slice, &jobs[t]);
+        for (int t = 0; t < threads; t++)
+            pthread_join(tid[t], NULL);
         double dt = now() - t0;
         if (dt < best) best = dt;
     }
     *out = 0;
-    for (int t = 0; t < threads; t++) *out += jobs[t].out, free(jobs[t].dst);
+    for (int t = 0; t < threads; t++)
+        *out += jobs[t].out, free(jobs[t].dst);
     free(jobs);
     free(tid);
     return n / best / 1e9;
@@ -124,8 +127,8 @@ static uint8_t *place_packed(void *ctx, size_t i, size_t csize) {
 }
 
 static uint8_t kind_tag(uint32_t kind) {
-    return kind == S4C_KIND_NVCOMP_ZSTD      ? S4C_FCG1_ZSTD
-           : kind == S4C_KIND_NVCOMP_BITCOMP ? S4C_FCG1_BITCOMP
+    return kind == S4C_KIND_NVCOMP_ZSTD       ? S4C_FCG1_ZSTD
+           : kind == S4C_KIND_NVCOMP_BITCOMP  ? S4C_FCG1_BITCOMP
            : kind == S4C_KIND_NVCOMP_GDEFLATE ? S4C_FCG1_GDEFLATE
                                               : S4C_FCG1_LZ4;
 }
@@ -188,15 +191,14 @@ static void bench_kind(uint32_t kind, const char *file, const uint8_t *src, size
         if (t3 - t2 < db) db = t3 - t2;
     }
     printf("%-14s %-16s %8.3f %7.2f %7.2f %7.2f %7.2f %7.2f %7.2f %6.1f%% %6.1f%%\n", file,
-           s4c_kind_name(kind), (double)n / (double)m.compressed_size, n / ce / 1e9,
-           n / de / 1e9, n / cb / 1e9, n / db / 1e9, ck > 0 ? n / ck / 1e9 : 0,
-           dk > 0 ? n / dk / 1e9 : 0, 100 * (ce / cb - 1), 100 * (de / db - 1));
+           s4c_kind_name(kind), (double)n / (double)m.compressed_size, n / ce / 1e9, n / de / 1e9,
+           n / cb / 1e9, n / db / 1e9, ck > 0 ? n / ck / 1e9 : 0, dk > 0 ? n / dk / 1e9 : 0,
+           100 * (ce / cb - 1), 100 * (de / db - 1));
     free(ch), free(packed), free(blob), free(back);
     s4c_codec_free(c);
 }
 
-static void bench_small_objects(const uint8_t *src, size_t n, size_t count, size_t size,
-                                int runs) {
+static void bench_small_objects(const uint8_t *src, size_t n, size_t count, size_t size, int runs) {
     if (n < size) return;
     const void **srcs = calloc(count, sizeof *srcs);
     size_t *sizes = calloc(count, sizeof *sizes), *caps = calloc(count, sizeof *caps);
@@ -207,15 +209,16 @@ static void bench_small_objects(const uint8_t *src, size_t n, size_t count, size
         sizes[i] = size;
     }
     const uint32_t kinds[] = {S4C_KIND_CPU_ZSTD, S4C_KIND_NVCOMP_ZSTD, S4C_KIND_NVCOMP_LZ4};
-    printf("\nsmall objects: %zu x %zu bytes\n%-22s %10s %12s %12s\n", count, size, "path",
-           "ms", "objects/s", "output B");
+    printf("\nsmall objects: %zu x %zu bytes\n%-22s %10s %12s %12s\n", count, size, "path", "ms",
+           "objects/s", "output B");
     for (size_t k = 0; k < 3; k++) {
         s4c_codec *c = NULL;
         s4c_error_detail d;
         if (s4c_codec_create(kinds[k], NULL, &c, &d) != S4C_OK) die("small", &d);
         size_t cap = s4c_compress_bound(c, size);
         uint8_t *out = malloc(cap * count);
-        for (size_t i = 0; i < count; i++) dsts[i] = out + i * cap, caps[i] = cap;
+        for (size_t i = 0; i < count; i++)
+            dsts[i] = out + i * cap, caps[i] = cap;
         for (int batched = 0; batched < (kinds[k] == S4C_KIND_CPU_ZSTD ? 1 : 2); batched++) {
             double best = 1e30;
             for (int r = 0; r < runs + 1; r++) {
@@ -232,10 +235,13 @@ static void bench_small_objects(const uint8_t *src, size_t n, size_t count, size
                 if (r && dt < best) best = dt;
             }
             size_t total = 0;
-            for (size_t i = 0; i < count; i++) total += (size_t)ms[i].compressed_size;
+            for (size_t i = 0; i < count; i++)
+                total += (size_t)ms[i].compressed_size;
             char label[64];
             snprintf(label, sizeof label, "%s%s", s4c_kind_name(kinds[k]),
-                     batched ? " batched" : kinds[k] == S4C_KIND_CPU_ZSTD ? "-3" : " per object");
+                     batched                         ? " batched"
+                     : kinds[k] == S4C_KIND_CPU_ZSTD ? "-3"
+                                                     : " per object");
             printf("%-22s %10.2f %12.0f %12zu\n", label, best * 1e3, count / best, total);
         }
         free(out);
@@ -248,9 +254,12 @@ int main(int argc, char **argv) {
     int runs = 5, opt;
     size_t count = 1000, size = 8192;
     while ((opt = getopt(argc, argv, "r:n:s:")) != -1) {
-        if (opt == 'r') runs = atoi(optarg);
-        else if (opt == 'n') count = (size_t)atol(optarg);
-        else if (opt == 's') size = (size_t)atol(optarg);
+        if (opt == 'r')
+            runs = atoi(optarg);
+        else if (opt == 'n')
+            count = (size_t)atol(optarg);
+        else if (opt == 's')
+            size = (size_t)atol(optarg);
         else {
             fprintf(stderr, "usage: gpu_bench [-r RUNS] [-n OBJECTS] [-s SIZE] FILE...\n");
             return 2;
@@ -266,8 +275,8 @@ int main(int argc, char **argv) {
     }
     int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1) cores = 1;
-    printf("%-14s %-16s %8s %7s %7s %7s %7s %7s %7s %7s %7s\n", "file", "codec", "ratio",
-           "e2e.c", "e2e.d", "bat.c", "bat.d", "krn.c", "krn.d", "ovh.c", "ovh.d");
+    printf("%-14s %-16s %8s %7s %7s %7s %7s %7s %7s %7s %7s\n", "file", "codec", "ratio", "e2e.c",
+           "e2e.d", "bat.c", "bat.d", "krn.c", "krn.d", "ovh.c", "ovh.d");
     printf("(GB/s of original bytes; ovh = e2e time over batch-layer time - 1)\n");
     uint8_t *last = NULL;
     size_t last_n = 0;
@@ -277,13 +286,15 @@ int main(int argc, char **argv) {
         const char *base = strrchr(argv[a], '/') ? strrchr(argv[a], '/') + 1 : argv[a];
         const uint32_t kinds[] = {S4C_KIND_NVCOMP_ZSTD, S4C_KIND_NVCOMP_BITCOMP,
                                   S4C_KIND_NVCOMP_GDEFLATE, S4C_KIND_NVCOMP_LZ4};
-        for (size_t k = 0; k < 4; k++) bench_kind(kinds[k], base, src, n, runs);
+        for (size_t k = 0; k < 4; k++)
+            bench_kind(kinds[k], base, src, n, runs);
         size_t z1 = 0, zn = 0;
-        double g1 = cpu_zstd_gbps(src, n, 1, runs, &z1), gn = cpu_zstd_gbps(src, n, cores, runs, &zn);
+        double g1 = cpu_zstd_gbps(src, n, 1, runs, &z1),
+               gn = cpu_zstd_gbps(src, n, cores, runs, &zn);
         printf("%-14s %-16s %8.3f %7.2f %7s   (1 core)\n", base, "cpu-zstd-3", (double)n / z1, g1,
                "");
-        printf("%-14s %-16s %8.3f %7.2f %7s   (%d cores)\n", base, "cpu-zstd-3", (double)n / zn,
-               gn, "", cores);
+        printf("%-14s %-16s %8.3f %7.2f %7s   (%d cores)\n", base, "cpu-zstd-3", (double)n / zn, gn,
+               "", cores);
         free(last);
         last = src;
         last_n = n;

@@ -58,7 +58,8 @@ static PyObject *nvcomp_bitcomp_new(PyTypeObject *type, PyObject *args, PyObject
         if (PyUnicode_Check(argv[0])) {
             const char *s = PyUnicode_AsUTF8(argv[0]);
             if (!s) return NULL;
-            for (dt = 0; dt < N_BITCOMP_TYPES && strcmp(s, bitcomp_types[dt]); dt++) {}
+            for (dt = 0; dt < N_BITCOMP_TYPES && strcmp(s, bitcomp_types[dt]); dt++) {
+            }
         } else {
             int32_t v;
             if (s4py_as_i32(argv[0], "data_type", &v) < 0) return NULL;
@@ -129,7 +130,8 @@ static PyObject *gpu_compress(PyObject *self, PyTypeObject *cls, PyObject *const
         return NULL;
     }
     stack[0] = self;
-    for (Py_ssize_t i = 0; i < n; i++) stack[i + 1] = args[i];
+    for (Py_ssize_t i = 0; i < n; i++)
+        stack[i + 1] = args[i];
     PyObject *r = PyObject_Vectorcall(meth, stack, (size_t)nargs + 1, kwnames);
     Py_DECREF(meth);
     return r;
@@ -148,7 +150,8 @@ static int get_views(PyObject *seq, Py_buffer **views_ret, Py_ssize_t *n_ret, co
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         if (s4py_get_bytes_like(PySequence_Fast_GET_ITEM(fast, i), what, &v[i]) < 0) {
-            for (Py_ssize_t j = 0; j < i; j++) PyBuffer_Release(&v[j]);
+            for (Py_ssize_t j = 0; j < i; j++)
+                PyBuffer_Release(&v[j]);
             PyMem_Free(v);
             Py_DECREF(fast);
             return -1;
@@ -161,7 +164,8 @@ static int get_views(PyObject *seq, Py_buffer **views_ret, Py_ssize_t *n_ret, co
 }
 
 static void release_views(Py_buffer *v, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i < n; i++) PyBuffer_Release(&v[i]);
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyBuffer_Release(&v[i]);
     PyMem_Free(v);
 }
 
@@ -190,7 +194,8 @@ static int batch_alloc(batch_arrays *b, Py_ssize_t n) {
 
 static void batch_free(batch_arrays *b, Py_ssize_t n) {
     if (b->outs)
-        for (Py_ssize_t i = 0; i < n; i++) Py_XDECREF(b->outs[i]);
+        for (Py_ssize_t i = 0; i < n; i++)
+            Py_XDECREF(b->outs[i]);
     PyMem_Free(b->srcs), PyMem_Free(b->sizes), PyMem_Free(b->caps), PyMem_Free(b->written);
     PyMem_Free(b->dsts), PyMem_Free(b->ms), PyMem_Free(b->outs);
 }
@@ -201,8 +206,7 @@ static PyObject *gpu_compress_batch(PyObject *op, PyTypeObject *cls, PyObject *c
     s4py_state *st = PyType_GetModuleState(cls);
     s4py_codec *self = (s4py_codec *)op;
     PyObject *argv[1];
-    if (s4py_bind_args("compress_batch", args, nargs, kwnames, names, 1, 1, argv) < 0)
-        return NULL;
+    if (s4py_bind_args("compress_batch", args, nargs, kwnames, names, 1, 1, argv) < 0) return NULL;
     if (!s4c_gpu_available()) return raise_no_gpu(st, Py_TYPE(op)->tp_name);
     Py_buffer *views = NULL;
     Py_ssize_t n = 0;
@@ -225,10 +229,9 @@ static PyObject *gpu_compress_batch(PyObject *op, PyTypeObject *cls, PyObject *c
         if (!b.outs[i]) goto done;
         b.dsts[i] = PyBytes_AS_STRING(b.outs[i]);
     }
-    Py_BEGIN_ALLOW_THREADS
-    rc = s4c_compress_batch(c, (size_t)n, b.srcs, b.sizes, b.dsts, b.caps, b.ms, &d);
-    Py_END_ALLOW_THREADS
-    if (rc != S4C_OK) {
+    Py_BEGIN_ALLOW_THREADS rc =
+        s4c_compress_batch(c, (size_t)n, b.srcs, b.sizes, b.dsts, b.caps, b.ms, &d);
+    Py_END_ALLOW_THREADS if (rc != S4C_OK) {
         s4py_raise_status(st, rc, &d);
         goto done;
     }
@@ -290,8 +293,7 @@ static PyObject *gpu_decompress_batch(PyObject *op, PyTypeObject *cls, PyObject 
         m->compressed_size = (uint64_t)views[i].len;
         b.srcs[i] = views[i].buf;
         /* over the limit the library refuses before touching dst */
-        size_t want =
-            m->original_size <= S4C_MAX_DECOMPRESSED_BYTES ? (size_t)m->original_size : 0;
+        size_t want = m->original_size <= S4C_MAX_DECOMPRESSED_BYTES ? (size_t)m->original_size : 0;
         b.outs[i] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)want);
         if (!b.outs[i]) goto done;
         b.dsts[i] = PyBytes_AS_STRING(b.outs[i]);
@@ -300,8 +302,8 @@ static PyObject *gpu_decompress_batch(PyObject *op, PyTypeObject *cls, PyObject 
     s4c_error_detail d;
     s4c_status rc = s4c_codec_create(self->kind, &self->opts, &c, &d);
     if (rc == S4C_OK) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = s4c_decompress_batch(c, (size_t)n, b.ms, b.srcs, b.dsts, b.caps, b.written, &d);
+        Py_BEGIN_ALLOW_THREADS rc =
+            s4c_decompress_batch(c, (size_t)n, b.ms, b.srcs, b.dsts, b.caps, b.written, &d);
         Py_END_ALLOW_THREADS
     }
     if (rc != S4C_OK) {
@@ -317,29 +319,30 @@ static PyObject *gpu_decompress_batch(PyObject *op, PyTypeObject *cls, PyObject 
 done:
     s4c_codec_free(c);
     batch_free(&b, n);
-    for (Py_ssize_t i = 0; i < n_views; i++) PyBuffer_Release(&views[i]);
+    for (Py_ssize_t i = 0; i < n_views; i++)
+        PyBuffer_Release(&views[i]);
     PyMem_Free(views);
     Py_DECREF(fast);
     return result;
 }
 
-#define GPU_METHODS                                                                            \
-    {"compress", (PyCFunction)(void (*)(void))gpu_compress,                                    \
-     METH_METHOD | METH_FASTCALL | METH_KEYWORDS,                                              \
-     "compress($self, /, data)\n--\n\nCompresses into one FCG1 blob on the GPU: (payload, "    \
-     "original_size, crc32c). Without a GPU raises S4BackendError."},                          \
-        {"compress_batch", (PyCFunction)(void (*)(void))gpu_compress_batch,                    \
-         METH_METHOD | METH_FASTCALL | METH_KEYWORDS,                                          \
-         "compress_batch($self, /, data)\n--\n\nCompresses a list of objects in one nvCOMP "   \
-         "launch; returns a list of (payload, original_size, crc32c), each identical to "      \
-         "compress()."},                                                                        \
-        {"decompress_batch", (PyCFunction)(void (*)(void))gpu_decompress_batch,                \
-         METH_METHOD | METH_FASTCALL | METH_KEYWORDS,                                          \
-         "decompress_batch($self, /, items)\n--\n\nDecompresses a list of (data, "             \
-         "original_size, crc32c) in one launch (CPU for NvcompLz4 without a GPU) with "        \
-         "decompress()'s checks; raises for the first failing object."},                       \
-    {                                                                                          \
-        NULL, NULL, 0, NULL                                                                    \
+#define GPU_METHODS                                                                                \
+    {"compress", (PyCFunction)(void (*)(void))gpu_compress,                                        \
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS,                                                  \
+     "compress($self, /, data)\n--\n\nCompresses into one FCG1 blob on the GPU: (payload, "        \
+     "original_size, crc32c). Without a GPU raises S4BackendError."},                              \
+        {"compress_batch", (PyCFunction)(void (*)(void))gpu_compress_batch,                        \
+         METH_METHOD | METH_FASTCALL | METH_KEYWORDS,                                              \
+         "compress_batch($self, /, data)\n--\n\nCompresses a list of objects in one nvCOMP "       \
+         "launch; returns a list of (payload, original_size, crc32c), each identical to "          \
+         "compress()."},                                                                           \
+        {"decompress_batch", (PyCFunction)(void (*)(void))gpu_decompress_batch,                    \
+         METH_METHOD | METH_FASTCALL | METH_KEYWORDS,                                              \
+         "decompress_batch($self, /, items)\n--\n\nDecompresses a list of (data, "                 \
+         "original_size, crc32c) in one launch (CPU for NvcompLz4 without a GPU) with "            \
+         "decompress()'s checks; raises for the first failing object."},                           \
+    {                                                                                              \
+        NULL, NULL, 0, NULL                                                                        \
     }
 
 static PyMethodDef gpu_methods[] = {GPU_METHODS};
