@@ -1,9 +1,11 @@
 /*
  * nvcomp_batch.c — the batched nvCOMP launches behind every nvcomp-* kind.
  *
- * One process-wide session (a CUDA stream, two events, pinned host staging
- * and device buffers that only grow) serves every codec object; a mutex
- * serialises launches, which the GPU would serialise on one stream anyway.
+ * One process-wide session (two CUDA streams, two events, pinned host
+ * staging and device buffers that only grow) serves every codec object; a
+ * mutex serialises calls. Big batches are cut into groups of chunks that
+ * alternate between the two streams, so one group's host<->device copies
+ * overlap the other group's kernel; small batches are one launch.
  * nvCOMP entry points are resolved by name with dlsym from the library
  * gpu_runtime.c opened; their C types come from the nvCOMP headers (the PyPI
  * wheel nvidia-libnvcomp-cu13), so a signature change fails the build rather
@@ -23,6 +25,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "fcg1.h"
 #include "gpu_runtime.h"
@@ -200,6 +203,18 @@ static const algo_entry algos[] = {
 
 /* ------------------------------------------------------------ the session */
 
+/* Large batches are cut into groups of this many chunks (16 MiB of 64 KiB
+ * chunks), alternating between two streams, so one group's copies overlap
+ * the other's kernel. S4C_GPU_GROUP_CHUNKS overrides it (0: one launch). */
+enum { N_STREAMS = 2, GROUP_CHUNKS_DEFAULT = 256 };
+
+static size_t group_chunks(size_t n) {
+    const char *e = getenv("S4C_GPU_GROUP_CHUNKS");
+    size_t g = GROUP_CHUNKS_DEFAULT;
+    if (e && *e) g = (size_t)strtoull(e, NULL, 10);
+    return g == 0 || g > n ? (n ? n : 1) : g;
+}
+
 typedef struct buffer {
     void *p;
     size_t cap;
@@ -208,11 +223,12 @@ typedef struct buffer {
 typedef struct session {
     int ready;
     const s4c_gpu_runtime *r;
-    void *stream, *ev_start, *ev_end;
+    void *streams[N_STREAMS], *ev_start, *ev_end;
     const void *sym[N_ALGOS][SYM_COUNT];
     int sym_ok[N_ALGOS];
-    buffer h_in, h_out, h_meta;         /* pinned host */
-    buffer d_in, d_out, d_meta, d_temp; /* device */
+    buffer h_in, h_out, h_meta; /* pinned host */
+    buffer d_in, d_out, d_meta; /* device */
+    buffer d_temp[N_STREAMS];   /* nvCOMP scratch, one per stream */
     double last_kernel_s;
 } session;
 
@@ -233,7 +249,8 @@ static s4c_status session_open(const char *what, s4c_error_detail *d) {
     if (S.ready) return S4C_OK;
     S.r = s4c_gpu_runtime_get();
     if (!S.r) return s4c_fail(d, S4C_ERROR_CODEC_UNAVAILABLE, "%s", s4c_gpu_reason());
-    CUDA_TRY(what, "cudaStreamCreate", S.r->rt.StreamCreate(&S.stream));
+    for (int k = 0; k < N_STREAMS; k++)
+        CUDA_TRY(what, "cudaStreamCreate", S.r->rt.StreamCreate(&S.streams[k]));
     CUDA_TRY(what, "cudaEventCreate", S.r->rt.EventCreate(&S.ev_start));
     CUDA_TRY(what, "cudaEventCreate", S.r->rt.EventCreate(&S.ev_end));
     for (size_t a = 1; a < N_ALGOS; a++) {
@@ -310,15 +327,14 @@ static s4c_status compress_locked(uint8_t algo, uint8_t dt, s4c_gpu_chunk *c, si
     S4C_TRY(pick_algo(algo, what, d));
     const algo_calls *calls = algos[algo].calls;
     const void *const *sym = S.sym[algo];
-    size_t max_chunk = 0, total = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t max_chunk = 0;
+    for (size_t i = 0; i < n; i++)
         if (c[i].size > max_chunk) max_chunk = c[i].size;
-        total += c[i].size;
-    }
     size_t max_out = 0;
     nvcompStatus_t st = calls->max_out(sym, dt, max_chunk, &max_out);
     if (st != nvcompSuccess) return nv_fail(d, what, "GetMaxOutputChunkSize", st);
     size_t in_stride = ALIGN256(max_chunk), out_stride = ALIGN256(max_out);
+    size_t g = group_chunks(n);
     meta_layout m = layout_for(n);
     S4C_TRY(grow(&S.h_in, n * in_stride, 1, what, d));
     S4C_TRY(grow(&S.d_in, n * in_stride, 0, what, d));
@@ -327,9 +343,10 @@ static s4c_status compress_locked(uint8_t algo, uint8_t dt, s4c_gpu_chunk *c, si
     S4C_TRY(grow(&S.h_meta, m.total, 1, what, d));
     S4C_TRY(grow(&S.d_meta, m.total, 0, what, d));
     size_t temp = 0;
-    st = calls->ctemp(sym, dt, n, max_chunk, total, &temp, (cudaStream_t)S.stream);
+    st = calls->ctemp(sym, dt, g, max_chunk, g * max_chunk, &temp, (cudaStream_t)S.streams[0]);
     if (st != nvcompSuccess) return nv_fail(d, what, "CompressGetTempSize", st);
-    S4C_TRY(grow(&S.d_temp, temp ? temp : 1, 0, what, d));
+    for (int k = 0; k < N_STREAMS; k++)
+        S4C_TRY(grow(&S.d_temp[k], temp ? temp : 1, 0, what, d));
 
     for (size_t i = 0; i < n; i++) {
         memcpy(AT(S.h_in, i * in_stride, uint8_t *), c[i].src, c[i].size);
@@ -337,29 +354,41 @@ static s4c_status compress_locked(uint8_t algo, uint8_t dt, s4c_gpu_chunk *c, si
         AT(S.h_meta, m.out_ptrs, void **)[i] = AT(S.d_out, i * out_stride, void *);
         AT(S.h_meta, m.in_sizes, size_t *)[i] = c[i].size;
     }
-    void *stream = S.stream;
-    CUDA_TRY(
-        what, "cudaMemcpyAsync",
-        S.r->rt.MemcpyAsync(S.d_in.p, S.h_in.p, n * in_stride, S4C_CUDA_HOST_TO_DEVICE, stream));
-    CUDA_TRY(
-        what, "cudaMemcpyAsync",
-        S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.buf_sizes, S4C_CUDA_HOST_TO_DEVICE, stream));
-    CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_start, stream));
-    st = calls->compress(sym, dt, AT(S.d_meta, m.in_ptrs, const void *const *),
-                         AT(S.d_meta, m.in_sizes, const size_t *), max_chunk, n, S.d_temp.p, temp,
-                         AT(S.d_meta, m.out_ptrs, void *const *),
-                         AT(S.d_meta, m.out_sizes, size_t *),
-                         AT(S.d_meta, m.statuses, nvcompStatus_t *), (cudaStream_t)stream);
-    if (st != nvcompSuccess) return nv_fail(d, what, "CompressAsync", st);
-    CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_end, stream));
+    /* the pointer and size arrays first (small), then group by group */
     CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(AT(S.h_meta, m.out_sizes, void *),
-                                 AT(S.d_meta, m.out_sizes, void *), m.total - m.out_sizes,
-                                 S4C_CUDA_DEVICE_TO_HOST, stream));
-    CUDA_TRY(what, "cudaStreamSynchronize", S.r->rt.StreamSynchronize(stream));
+             S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.buf_sizes, S4C_CUDA_HOST_TO_DEVICE,
+                                 S.streams[0]));
+    CUDA_TRY(what, "cudaStreamSynchronize", S.r->rt.StreamSynchronize(S.streams[0]));
+    for (size_t g0 = 0, k = 0; g0 < n; g0 += g, k = (k + 1) % N_STREAMS) {
+        size_t gn = n - g0 < g ? n - g0 : g;
+        void *stream = S.streams[k];
+        CUDA_TRY(what, "cudaMemcpyAsync",
+                 S.r->rt.MemcpyAsync(AT(S.d_in, g0 * in_stride, void *),
+                                     AT(S.h_in, g0 * in_stride, void *), gn * in_stride,
+                                     S4C_CUDA_HOST_TO_DEVICE, stream));
+        if (g0 == 0) CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_start, stream));
+        st = calls->compress(sym, dt, AT(S.d_meta, m.in_ptrs, const void *const *) + g0,
+                             AT(S.d_meta, m.in_sizes, const size_t *) + g0, max_chunk, gn,
+                             S.d_temp[k].p, temp, AT(S.d_meta, m.out_ptrs, void *const *) + g0,
+                             AT(S.d_meta, m.out_sizes, size_t *) + g0,
+                             AT(S.d_meta, m.statuses, nvcompStatus_t *) + g0, (cudaStream_t)stream);
+        if (st != nvcompSuccess) return nv_fail(d, what, "CompressAsync", st);
+        if (g0 + gn == n) CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_end, stream));
+        CUDA_TRY(what, "cudaMemcpyAsync",
+                 S.r->rt.MemcpyAsync(AT(S.h_meta, m.out_sizes, size_t *) + g0,
+                                     AT(S.d_meta, m.out_sizes, size_t *) + g0, gn * sizeof(size_t),
+                                     S4C_CUDA_DEVICE_TO_HOST, stream));
+        CUDA_TRY(what, "cudaMemcpyAsync",
+                 S.r->rt.MemcpyAsync(AT(S.h_meta, m.statuses, nvcompStatus_t *) + g0,
+                                     AT(S.d_meta, m.statuses, nvcompStatus_t *) + g0,
+                                     gn * sizeof(nvcompStatus_t), S4C_CUDA_DEVICE_TO_HOST, stream));
+    }
+    for (int k = 0; k < N_STREAMS; k++)
+        CUDA_TRY(what, "cudaStreamSynchronize", S.r->rt.StreamSynchronize(S.streams[k]));
     record_kernel_time();
 
     /* Sizes known: bring each chunk back packed, then hand it to the caller. */
+    void *stream = S.streams[0];
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
         nvcompStatus_t cs = AT(S.h_meta, m.statuses, nvcompStatus_t *)[i];
@@ -408,13 +437,13 @@ static s4c_status decompress_locked(uint8_t algo, s4c_gpu_chunk *c, size_t n, co
     S4C_TRY(pick_algo(algo, what, d));
     const algo_calls *calls = algos[algo].calls;
     const void *const *sym = S.sym[algo];
-    size_t max_chunk = 0, total_out = 0, staged = 0;
+    size_t max_chunk = 0, staged = 0;
     for (size_t i = 0; i < n; i++) {
         if (c[i].expect > max_chunk) max_chunk = c[i].expect;
-        total_out += c[i].expect;
         staged += ALIGN256(c[i].size);
     }
     size_t out_stride = ALIGN256(max_chunk ? max_chunk : 1);
+    size_t g = group_chunks(n);
     meta_layout m = layout_for(n);
     S4C_TRY(grow(&S.h_in, staged ? staged : 1, 1, what, d));
     S4C_TRY(grow(&S.d_in, staged ? staged : 1, 0, what, d));
@@ -423,12 +452,17 @@ static s4c_status decompress_locked(uint8_t algo, s4c_gpu_chunk *c, size_t n, co
     S4C_TRY(grow(&S.h_meta, m.total, 1, what, d));
     S4C_TRY(grow(&S.d_meta, m.total, 0, what, d));
     size_t temp = 0;
-    nvcompStatus_t st = calls->dtemp(sym, n, max_chunk, total_out, &temp, (cudaStream_t)S.stream);
+    nvcompStatus_t st =
+        calls->dtemp(sym, g, max_chunk, g * max_chunk, &temp, (cudaStream_t)S.streams[0]);
     if (st != nvcompSuccess) return nv_fail(d, what, "DecompressGetTempSize", st);
-    S4C_TRY(grow(&S.d_temp, temp ? temp : 1, 0, what, d));
+    for (int k = 0; k < N_STREAMS; k++)
+        S4C_TRY(grow(&S.d_temp[k], temp ? temp : 1, 0, what, d));
 
+    size_t *in_off = s4c_malloc((n + 1) * sizeof *in_off); /* staging offsets, for the groups */
+    if (!in_off) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
+        in_off[i] = off;
         memcpy(AT(S.h_in, off, uint8_t *), c[i].src, c[i].size);
         AT(S.h_meta, m.in_ptrs, void **)[i] = AT(S.d_in, off, void *);
         AT(S.h_meta, m.out_ptrs, void **)[i] = AT(S.d_out, i * out_stride, void *);
@@ -436,43 +470,75 @@ static s4c_status decompress_locked(uint8_t algo, s4c_gpu_chunk *c, size_t n, co
         AT(S.h_meta, m.buf_sizes, size_t *)[i] = c[i].expect;
         off += ALIGN256(c[i].size);
     }
-    void *stream = S.stream;
-    CUDA_TRY(
-        what, "cudaMemcpyAsync",
-        S.r->rt.MemcpyAsync(S.d_in.p, S.h_in.p, off ? off : 1, S4C_CUDA_HOST_TO_DEVICE, stream));
-    CUDA_TRY(
-        what, "cudaMemcpyAsync",
-        S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.out_sizes, S4C_CUDA_HOST_TO_DEVICE, stream));
-    CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_start, stream));
-    st = calls->decompress(
-        sym, AT(S.d_meta, m.in_ptrs, const void *const *), AT(S.d_meta, m.in_sizes, const size_t *),
-        AT(S.d_meta, m.buf_sizes, const size_t *), AT(S.d_meta, m.out_sizes, size_t *), n,
-        S.d_temp.p, temp, AT(S.d_meta, m.out_ptrs, void *const *),
-        AT(S.d_meta, m.statuses, nvcompStatus_t *), (cudaStream_t)stream);
-    if (st != nvcompSuccess) return nv_fail(d, what, "DecompressAsync", st);
-    CUDA_TRY(what, "cudaEventRecord", S.r->rt.EventRecord(S.ev_end, stream));
-    CUDA_TRY(what, "cudaMemcpyAsync",
-             S.r->rt.MemcpyAsync(AT(S.h_meta, m.out_sizes, void *),
-                                 AT(S.d_meta, m.out_sizes, void *), m.total - m.out_sizes,
+    in_off[n] = off;
+    s4c_status rc = S4C_OK;
+#define DTRY(call, expr)                                                                           \
+    do {                                                                                           \
+        int cuda_rc_ = (expr);                                                                     \
+        if (cuda_rc_ != 0) {                                                                       \
+            rc = cuda_fail(d, what, call, cuda_rc_);                                               \
+            goto out;                                                                              \
+        }                                                                                          \
+    } while (0)
+    DTRY("cudaMemcpyAsync", S.r->rt.MemcpyAsync(S.d_meta.p, S.h_meta.p, m.out_sizes,
+                                                S4C_CUDA_HOST_TO_DEVICE, S.streams[0]));
+    DTRY("cudaStreamSynchronize", S.r->rt.StreamSynchronize(S.streams[0]));
+    for (size_t g0 = 0, k = 0; g0 < n; g0 += g, k = (k + 1) % N_STREAMS) {
+        size_t gn = n - g0 < g ? n - g0 : g;
+        void *stream = S.streams[k];
+        size_t bytes = in_off[g0 + gn] - in_off[g0];
+        if (bytes)
+            DTRY("cudaMemcpyAsync",
+                 S.r->rt.MemcpyAsync(AT(S.d_in, in_off[g0], void *), AT(S.h_in, in_off[g0], void *),
+                                     bytes, S4C_CUDA_HOST_TO_DEVICE, stream));
+        if (g0 == 0) DTRY("cudaEventRecord", S.r->rt.EventRecord(S.ev_start, stream));
+        st = calls->decompress(sym, AT(S.d_meta, m.in_ptrs, const void *const *) + g0,
+                               AT(S.d_meta, m.in_sizes, const size_t *) + g0,
+                               AT(S.d_meta, m.buf_sizes, const size_t *) + g0,
+                               AT(S.d_meta, m.out_sizes, size_t *) + g0, gn, S.d_temp[k].p, temp,
+                               AT(S.d_meta, m.out_ptrs, void *const *) + g0,
+                               AT(S.d_meta, m.statuses, nvcompStatus_t *) + g0,
+                               (cudaStream_t)stream);
+        if (st != nvcompSuccess) {
+            rc = nv_fail(d, what, "DecompressAsync", st);
+            goto out;
+        }
+        if (g0 + gn == n) DTRY("cudaEventRecord", S.r->rt.EventRecord(S.ev_end, stream));
+        DTRY("cudaMemcpyAsync",
+             S.r->rt.MemcpyAsync(AT(S.h_meta, m.out_sizes, size_t *) + g0,
+                                 AT(S.d_meta, m.out_sizes, size_t *) + g0, gn * sizeof(size_t),
                                  S4C_CUDA_DEVICE_TO_HOST, stream));
-    CUDA_TRY(
-        what, "cudaMemcpyAsync",
-        S.r->rt.MemcpyAsync(S.h_out.p, S.d_out.p, n * out_stride, S4C_CUDA_DEVICE_TO_HOST, stream));
-    CUDA_TRY(what, "cudaStreamSynchronize", S.r->rt.StreamSynchronize(stream));
+        DTRY("cudaMemcpyAsync",
+             S.r->rt.MemcpyAsync(AT(S.h_meta, m.statuses, nvcompStatus_t *) + g0,
+                                 AT(S.d_meta, m.statuses, nvcompStatus_t *) + g0,
+                                 gn * sizeof(nvcompStatus_t), S4C_CUDA_DEVICE_TO_HOST, stream));
+        DTRY("cudaMemcpyAsync",
+             S.r->rt.MemcpyAsync(AT(S.h_out, g0 * out_stride, void *),
+                                 AT(S.d_out, g0 * out_stride, void *), gn * out_stride,
+                                 S4C_CUDA_DEVICE_TO_HOST, stream));
+    }
+    for (int k = 0; k < N_STREAMS; k++)
+        DTRY("cudaStreamSynchronize", S.r->rt.StreamSynchronize(S.streams[k]));
+#undef DTRY
     record_kernel_time();
     for (size_t i = 0; i < n; i++) {
         nvcompStatus_t cs = AT(S.h_meta, m.statuses, nvcompStatus_t *)[i];
         size_t got = AT(S.h_meta, m.out_sizes, size_t *)[i];
-        if (cs != nvcompSuccess)
-            return s4c_fail(d, S4C_ERROR_BACKEND, "%s: chunk %zu: nvcompStatus %d", what, i,
-                            (int)cs);
-        if (got != c[i].expect)
-            return s4c_fail(d, S4C_ERROR_BACKEND,
-                            "%s: chunk %zu decoded to %zu bytes, FCG1 header says %zu", what, i,
-                            got, c[i].expect);
+        if (cs != nvcompSuccess) {
+            rc = s4c_fail(d, S4C_ERROR_BACKEND, "%s: chunk %zu: nvcompStatus %d", what, i, (int)cs);
+            goto out;
+        }
+        if (got != c[i].expect) {
+            rc = s4c_fail(d, S4C_ERROR_BACKEND,
+                          "%s: chunk %zu decoded to %zu bytes, FCG1 header says %zu", what, i, got,
+                          c[i].expect);
+            goto out;
+        }
         memcpy(c[i].dst, AT(S.h_out, i * out_stride, uint8_t *), got);
     }
-    return S4C_OK;
+out:
+    s4c_free(in_off);
+    return rc;
 }
 
 s4c_status s4c_nvcomp_decompress_chunks(uint8_t algo, s4c_gpu_chunk *chunks, size_t n,
