@@ -45,7 +45,7 @@ from _s4codec import (
 
 def _point_at_nvidia_wheels():
     """libs4codec dlopen()s libnvcomp / libcudart on first GPU use; when the PyPI wheels
-    nvidia-libnvcomp-cu13 / nvidia-cuda-runtime-cu13 are installed, name their files
+    nvidia-libnvcomp-cu13 / nvidia-cuda-runtime are installed, name their files
     (S4C_NVCOMP_LIB / S4C_CUDART_LIB, unless already set). docs/gpu.md."""
     import glob
     import importlib.util
@@ -53,7 +53,8 @@ def _point_at_nvidia_wheels():
 
     for env, module, pattern in (
         ("S4C_NVCOMP_LIB", "nvidia.libnvcomp", "lib*/libnvcomp.so.*"),
-        ("S4C_CUDART_LIB", "nvidia.cuda_runtime", "lib*/libcudart.so.*"),
+        ("S4C_CUDART_LIB", "nvidia.cuda_runtime", "lib*/libcudart.so.*"),  # CUDA 12 wheels
+        ("S4C_CUDART_LIB", "nvidia.cu13", "lib*/libcudart.so.*"),  # nvidia-cuda-runtime 13.x
     ):
         if os.environ.get(env):
             continue
