@@ -125,6 +125,22 @@ static s4c_status build_from_seek_table(s4c_read_at_fn read, void *ctx, const ui
         s4c_zstd_seek_table_release(&t);
         return S4C_OK;
     }
+    /* Frames that state their content size must agree with the table; a
+     * table that disagrees is not used (the scan then tells the truth). */
+    for (size_t i = 0; i < t.frames; i++) {
+        uint8_t fh[ZSTD_FRAMEHEADERSIZE_MAX];
+        size_t got = 0;
+        if (read(ctx, t.compressed_offset[i], fh, sizeof fh, &got) != S4C_OK) {
+            s4c_zstd_seek_table_release(&t);
+            return S4C_OK;
+        }
+        unsigned long long fcs = ZSTD_getFrameContentSize(fh, got);
+        if (fcs == ZSTD_CONTENTSIZE_ERROR ||
+            (fcs != ZSTD_CONTENTSIZE_UNKNOWN && fcs != t.entries[i].decompressed_size)) {
+            s4c_zstd_seek_table_release(&t);
+            return S4C_OK;
+        }
+    }
     s4c_decoder_options o;
     s4c_decoder_options_init(&o);
     o.checkpoint_spacing = ix->spacing;

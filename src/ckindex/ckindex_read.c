@@ -81,6 +81,9 @@ typedef struct segment {
     uint64_t produced;    /* absolute output offset reached */
     uint64_t end;         /* where the segment(s) decoded must end */
     int last;             /* the segment runs to the end of the stream */
+    size_t end_entry;     /* the entry where it ends (count: the stream's end) */
+    uint64_t in_limit;    /* input is read up to here (UINT64_MAX: the stream's end) */
+    int end_checked;      /* the boundary check at end_entry passed */
 } segment;
 
 static s4c_status seg_decoder_error(segment *s, s4c_status st, s4c_error_detail *d) {
@@ -116,7 +119,67 @@ static s4c_status seg_open(segment *s, const s4c_ckindex *ix, s4c_read_at_fn rea
     s->next_read = ix->coff[i];
     s->produced = ix->uoff[i];
     s->last = end_entry >= ix->count;
+    s->end_entry = end_entry;
     s->end = s->last ? ix->uncompressed_size : ix->uoff[end_entry];
+    /* Everything before the next checkpoint comes from the bytes before it: a
+     * segment reads no further (gzip: the byte holding the boundary bit and a
+     * few more, for the decoder's bit reader). */
+    s->in_limit = s->last ? UINT64_MAX
+                          : ix->coff[end_entry] + (ix->kind == S4C_KIND_CPU_GZIP ? 8 : 0);
+    return S4C_OK;
+}
+
+static s4c_status seg_refill(segment *s, s4c_error_detail *d) {
+    size_t got = 0, want = READ_CHUNK;
+    if (s->in_limit - s->next_read < want) want = (size_t)(s->in_limit - s->next_read);
+    if (want) S4C_TRY(read_exact(s->read, s->ctx, s->next_read, s->in, want, &got, d));
+    s->next_read += got;
+    s->eof = got < want || s->next_read == s->in_limit;
+    s->ib.size = got;
+    s->ib.pos = 0;
+    return S4C_OK;
+}
+
+/*
+ * A segment that delivered all its output must end where the next entry
+ * starts. Its input stops at the next entry's compressed offset. lz4 and zstd
+ * checkpoints are byte-aligned (block and frame boundaries): given every byte
+ * up to there, the decoder must produce nothing more and have consumed them
+ * all. (A zstd seek table or a forged index that misplaces a boundary fails
+ * here, or runs out of input early, instead of giving wrong bytes.) gzip
+ * checkpoints are bit positions: there the segment's output count, from input
+ * that ends a few bytes past the boundary, is what is checked.
+ */
+static s4c_status seg_check_end(segment *s, s4c_error_detail *d) {
+    s->end_checked = 1;
+    if (s->ix->kind == S4C_KIND_CPU_GZIP) return S4C_OK;
+    uint64_t limit = s->ix->coff[s->end_entry];
+    for (;;) {
+        if (s->ib.pos == s->ib.size) {
+            if (s->eof) break;
+            S4C_TRY(seg_refill(s, d));
+            continue;
+        }
+        size_t before = s->ib.pos;
+        uint8_t spare;
+        s4c_out_buffer ob = {&spare, 1, 0};
+        s4c_status st = s4c_decoder_stream(s->dec, &s->ib, &ob, NULL);
+        if (st != S4C_OK) return seg_decoder_error(s, st, d);
+        if (ob.pos)
+            return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                            "entry %zu is not where the stream's checkpoint is: more output comes "
+                            "before its compressed offset %llu", s->end_entry,
+                            (unsigned long long)limit);
+        if (s->ib.pos == before) break; /* nothing more taken */
+    }
+    s4c_decoder_position pos;
+    S4C_TRY(s4c_decoder_get_position(s->dec, &pos));
+    if (pos.consumed != limit || pos.produced != s->end)
+        return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                        "entry %zu is not where the stream's checkpoint is: the previous segment "
+                        "ends at %llu/%llu, the entry says %llu/%llu", s->end_entry,
+                        (unsigned long long)pos.consumed, (unsigned long long)pos.produced,
+                        (unsigned long long)limit, (unsigned long long)s->end);
     return S4C_OK;
 }
 
@@ -138,15 +201,8 @@ static s4c_status seg_next(segment *s, uint8_t *dst, size_t cap, size_t *n,
     uint64_t left = s->end - s->produced;
     if (cap > left) cap = (size_t)left;
     for (;;) {
-        if (cap == 0 && !s->last) return S4C_OK;
-        if (s->ib.pos == s->ib.size && !s->eof) {
-            size_t got = 0;
-            S4C_TRY(read_exact(s->read, s->ctx, s->next_read, s->in, READ_CHUNK, &got, d));
-            s->next_read += got;
-            s->eof = got < READ_CHUNK;
-            s->ib.size = got;
-            s->ib.pos = 0;
-        }
+        if (cap == 0 && !s->last) return s->end_checked ? S4C_OK : seg_check_end(s, d);
+        if (s->ib.pos == s->ib.size && !s->eof) S4C_TRY(seg_refill(s, d));
         /* At the stream's end the last segment gets a 1-byte window past its
          * size so extra output (a stream longer than the index says) shows. */
         uint8_t spare;
@@ -165,11 +221,18 @@ static s4c_status seg_next(segment *s, uint8_t *dst, size_t cap, size_t *n,
         }
         if (s->ib.pos == before && s->ib.pos == s->ib.size && s->eof) {
             /* The input is exhausted and nothing more comes. */
-            if (s->produced < s->end)
+            if (s->produced < s->end && s->last)
                 return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
                                 "the stream ended at output byte %llu, the index expects %llu "
                                 "(entry %zu)", (unsigned long long)s->produced,
                                 (unsigned long long)s->end, s->entry);
+            if (s->produced < s->end)
+                return s4c_fail(d, S4C_ERROR_STATE_FOREIGN,
+                                "entry %zu is not where the stream's checkpoint is: the output "
+                                "reaches only %llu of %llu by its compressed offset %llu",
+                                s->end_entry, (unsigned long long)s->produced,
+                                (unsigned long long)s->end,
+                                (unsigned long long)s->ix->coff[s->end_entry]);
             if (s4c_decoder_finish(s->dec) != S4C_OK)
                 return seg_decoder_error(s, S4C_ERROR_TRUNCATED_INPUT, d);
             return S4C_OK;
