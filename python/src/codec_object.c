@@ -123,7 +123,7 @@ static PyObject *codec_compress(PyObject *op, PyTypeObject *cls, PyObject *const
         PyErr_NoMemory();
         goto done;
     }
-    out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)bound);
+    out = s4py_bytes_for_output(bound);
     if (!out) {
         give_back(self, c);
         goto done;
@@ -180,7 +180,7 @@ static PyObject *codec_decompress(PyObject *op, PyTypeObject *cls, PyObject *con
      * manifest; its pages are committed only as the decoder writes them. */
     size_t want = m.original_size <= S4C_MAX_DECOMPRESSED_BYTES ? (size_t)m.original_size : 0;
     if (m.original_size <= S4C_MAX_DECOMPRESSED_BYTES) {
-        out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)want);
+        out = s4py_bytes_for_output(want);
         if (!out) {
             give_back(self, c);
             goto done;

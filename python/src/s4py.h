@@ -108,4 +108,13 @@ int s4py_as_size(PyObject *o, const char *name, size_t *v);
  * PyBuffer_Release. */
 int s4py_get_bytes_like(PyObject *o, const char *name, Py_buffer *view);
 
+/*
+ * PyBytes_FromStringAndSize(NULL, n) for outputs the library is about to
+ * fill. From 4 MiB up, the 2 MiB-aligned interior is advised for transparent
+ * huge pages (as numpy does for large arrays): a 64 MiB result then takes 32
+ * page faults instead of 16384, which is most of what a fresh Python result
+ * costs over a reused C buffer. Advisory only; harmless where unsupported.
+ */
+PyObject *s4py_bytes_for_output(size_t n);
+
 #endif /* S4PY_H */
