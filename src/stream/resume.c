@@ -83,8 +83,14 @@ s4c_status s4c_decoder_save(const s4c_decoder *dec, void *dst, size_t cap, size_
     s4c_decoder_position pos;
     dec->ops->decoder_position(dec->impl, &pos);
     uint64_t produced = pos.produced;
-    if (dec->skip_to > produced) produced = dec->skip_to;
-    int exact = pos.resume_offset == pos.consumed && pos.resume_produced == produced;
+    uint64_t consumed = pos.consumed;
+    if (dec->skip_to > produced) {
+        /* Saved again before the re-decode reached the loaded position: the
+         * new blob stands where the loaded one did. */
+        produced = dec->skip_to;
+        if (dec->skip_consumed > consumed) consumed = dec->skip_consumed;
+    }
+    int exact = pos.resume_offset == consumed && pos.resume_produced == produced;
 
     s4c_blob_writer w;
     s4c_blob_writer_init(&w);
@@ -110,7 +116,7 @@ s4c_status s4c_decoder_save(const s4c_decoder *dec, void *dst, size_t cap, size_
     b[6] = (uint8_t)dec->ops->kind;
     b[7] = (uint8_t)(dec->ops->kind >> 8);
     s4c_store_le32(b + 8, (uint32_t)w.size);
-    s4c_store_le64(b + 12, pos.consumed);
+    s4c_store_le64(b + 12, consumed);
     s4c_store_le64(b + 20, produced);
     s4c_store_le64(b + 28, pos.resume_offset);
     s4c_store_le64(b + 36, pos.resume_produced);
@@ -248,10 +254,11 @@ s4c_status s4c_decoder_load(const void *blob, size_t size, const void *head, siz
     /* The caller's head passed the check; keep as much of it as a fresh
      * decoder would, so a later save fingerprints as many bytes. */
     size_t keep = head_size < S4C_FINGERPRINT_BYTES ? head_size : S4C_FINGERPRINT_BYTES;
-    memcpy(dec->head, head, keep);
+    if (keep) memcpy(dec->head, head, keep);
     dec->head_len = (uint32_t)keep;
     dec->head_frozen = 1;
     dec->skip_to = info.produced > info.resume_produced ? info.produced : 0;
+    dec->skip_consumed = dec->skip_to ? info.consumed : 0;
     *dec_ret = dec;
     return S4C_OK;
 }

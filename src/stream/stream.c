@@ -178,7 +178,16 @@ s4c_status s4c_decoder_stream(s4c_decoder *dec, s4c_in_buffer *in, s4c_out_buffe
     size_t hint = 0;
     s4c_status st = S4C_OK;
     int ready = 1;
-    if (dec->skip_to) st = run_skip(dec, in, &hint, &ready);
+    if (dec->skip_to) {
+        st = run_skip(dec, in, &hint, &ready);
+        /* The re-decode ended exactly on a checkpoint (the loaded position is
+         * one): report the stop there, as the saved decoder would have. */
+        if (st == S4C_OK && ready && dec->opts.stop_at_checkpoint) {
+            s4c_decoder_position pos;
+            dec->ops->decoder_position(dec->impl, &pos);
+            if (pos.at_checkpoint) ready = 0;
+        }
+    }
     if (st == S4C_OK && ready) st = run_codec(dec, in, out, &hint);
     if (st != S4C_OK) {
         dec->failed = st;

@@ -24,6 +24,7 @@ struct s4c_decoder {
     /* A loaded decoder re-decodes from the blob's resume point and discards
      * output until the codec has produced `skip_to` bytes. */
     uint64_t skip_to;
+    uint64_t skip_consumed; /* input position the blob was saved at */
     uint8_t *skip_buf; /* scratch for the discarded bytes, freed when done */
 };
 

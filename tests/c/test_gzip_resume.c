@@ -258,6 +258,123 @@ static void check_load(const uint8_t *blob, size_t size, const buf *stream, cons
     s4c_decoder_free(dec);
 }
 
+/* ------------------------------------------- loaded decoders: the re-decode */
+
+/*
+ * A blob saved between checkpoints is loaded by a decoder that stops at
+ * every checkpoint: its first stop is the loaded position itself when that
+ * is a block end (not one of the checkpoints it re-decodes through); saving
+ * it again before the re-decode is done gives the same positions; a blob
+ * saved before any input loads without a stream head.
+ */
+static void test_loaded_redecode(const buf *stream, const buf *ref) {
+    /* Block ends, from a decoder that records every one. */
+    uint64_t ends[6];
+    int n_ends = 0;
+    {
+        s4c_decoder *dec = new_decoder(1, 1);
+        uint8_t *ob = malloc(256 * KIB);
+        uint64_t off = 0;
+        while (n_ends < 6 && off < stream->n) {
+            s4c_in_buffer in = {stream->p + off, stream->n - off, 0};
+            s4c_out_buffer o = {ob, 256 * KIB, 0};
+            size_t hint = 0;
+            CHECK_OK(s4c_decoder_stream(dec, &in, &o, &hint));
+            off += in.pos;
+            s4c_decoder_position p = position(dec);
+            if (p.at_checkpoint && p.produced > 0 &&
+                (n_ends == 0 || ends[n_ends - 1] != p.produced))
+                ends[n_ends++] = p.produced;
+            if (in.pos == 0 && o.pos == 0) break;
+        }
+        free(ob);
+        s4c_decoder_free(dec);
+    }
+    CHECK(n_ends == 6);
+    if (n_ends < 6) return;
+    uint64_t at = ends[4];
+
+    /* Saved at the fifth block end by a decoder with no checkpoints of its own. */
+    s4c_decoder *dec = new_decoder((uint64_t)1 << 60, 0);
+    uint8_t *ob = malloc((size_t)at);
+    s4c_in_buffer in = {stream->p, stream->n, 0};
+    s4c_out_buffer o = {ob, (size_t)at, 0};
+    size_t hint = 0;
+    CHECK_OK(s4c_decoder_stream(dec, &in, &o, &hint));
+    CHECK_EQ_U64(o.pos, at);
+    size_t bn = 0;
+    uint8_t *blob = save_blob(dec, &bn);
+    s4c_state_info info;
+    CHECK_OK(s4c_state_inspect(blob, bn, &info, NULL));
+    CHECK_EQ_U64(info.produced, at);
+    CHECK(info.resume_produced < at);
+
+    s4c_decoder_options lo;
+    s4c_decoder_options_init(&lo);
+    lo.checkpoint_spacing = 1;
+    lo.stop_at_checkpoint = 1;
+    s4c_decoder *ld = NULL;
+    CHECK_OK(s4c_decoder_load(blob, bn, stream->p, stream->n, &lo, &ld, NULL));
+    if (ld) {
+        /* Saved again at once: the same saved and resume positions. */
+        size_t bn2 = 0;
+        uint8_t *blob2 = save_blob(ld, &bn2);
+        s4c_state_info info2;
+        CHECK_OK(s4c_state_inspect(blob2, bn2, &info2, NULL));
+        CHECK_EQ_U64(info2.consumed, info.consumed);
+        CHECK_EQ_U64(info2.produced, info.produced);
+        CHECK_EQ_U64(info2.resume_offset, info.resume_offset);
+        CHECK_EQ_U64(info2.resume_produced, info.resume_produced);
+        free(blob2);
+
+        /* The first stop is at the loaded position, with no output. */
+        uint64_t off = info.resume_offset;
+        s4c_decoder_position p = {0};
+        uint8_t *lb = malloc(256 * KIB);
+        size_t got = 0;
+        for (int i = 0; i < 64; i++) {
+            s4c_in_buffer li = {stream->p + off, stream->n - off, 0};
+            s4c_out_buffer lout = {lb, 256 * KIB, 0};
+            CHECK_OK(s4c_decoder_stream(ld, &li, &lout, &hint));
+            off += li.pos;
+            got = lout.pos;
+            p = position(ld);
+            if (p.at_checkpoint || got) break;
+        }
+        CHECK_EQ_U64(got, 0);
+        CHECK(p.at_checkpoint);
+        CHECK_EQ_U64(p.produced, at);
+        CHECK_EQ_U64(p.resume_produced, at);
+        /* ... and it goes on to the end with the right bytes. */
+        buf rest = {0};
+        CHECK_OK(drain(ld, stream, off, 100 * KIB, 77 * KIB, &rest, SIZE_MAX));
+        CHECK(rest.n == ref->n - at && same_tail(ref, at, &rest, SIZE_MAX));
+        free(rest.p);
+        free(lb);
+        s4c_decoder_free(ld);
+    }
+    free(blob);
+    free(ob);
+    s4c_decoder_free(dec);
+
+    /* A decoder saved before any input loads with no head at all. */
+    dec = new_decoder(0, 0);
+    blob = save_blob(dec, &bn);
+    CHECK_OK(s4c_state_inspect(blob, bn, &info, NULL));
+    CHECK_EQ_U64(info.fingerprint_len, 0);
+    ld = NULL;
+    CHECK_OK(s4c_decoder_load(blob, bn, NULL, 0, NULL, &ld, NULL));
+    if (ld) {
+        buf all = {0};
+        CHECK_OK(drain(ld, stream, 0, 100 * KIB, 100 * KIB, &all, SIZE_MAX));
+        CHECK(all.n == ref->n && memcmp(all.p, ref->p, ref->n) == 0);
+        free(all.p);
+        s4c_decoder_free(ld);
+    }
+    free(blob);
+    s4c_decoder_free(dec);
+}
+
 /* ------------------------------------------------ the hunt vs the scanner */
 
 typedef struct starts {
@@ -931,6 +1048,7 @@ int main(int argc, char **argv) {
         if (i == 4) test_random_stops(s, &ref, 0, 2, streams[i].name);
         if (i == 1) {
             test_clone_mid_block(s, &ref);
+            test_loaded_redecode(s, &ref);
             test_forged(s, &ref, &s9);
         }
         free(ref.p);
