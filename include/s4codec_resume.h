@@ -152,7 +152,13 @@ S4C_API s4c_status s4c_ckindex_check_stream(const s4c_ckindex *index, s4c_read_a
 S4C_API s4c_status s4c_ckindex_read(const s4c_ckindex *index, s4c_read_at_fn read, void *ctx,
                                     uint64_t offset, void *dst, size_t len, size_t *got,
                                     s4c_error_detail *detail);
-/** Decodes the whole stream on `threads` threads (0 = all cores), output in order. */
+/**
+ * Decodes the whole stream on `threads` threads (0 = all cores), output in
+ * order. `read` is called from several threads at once; `write` one call at a
+ * time, in output order, from whichever worker holds the writer role (with
+ * threads <= 1: from the calling thread). A failing `write` stops the decode
+ * with its status.
+ */
 S4C_API s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *index, s4c_read_at_fn read,
                                                void *ctx, unsigned threads, s4c_write_fn write,
                                                void *write_ctx, s4c_error_detail *detail);

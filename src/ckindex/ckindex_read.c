@@ -305,15 +305,20 @@ typedef struct par {
     s4c_read_at_fn read;
     void *ctx;
     const uint8_t *head;
+    s4c_write_fn write;
+    void *wctx;
     pthread_mutex_t mu;
     pthread_cond_t cv_work;   /* workers wait: window full or task buffer full */
-    pthread_cond_t cv_write;  /* writer waits: head task has nothing */
+    pthread_cond_t cv_done;   /* the caller waits: everything written, or a failure */
     task *tasks;
     size_t n_tasks;
     size_t next_task;         /* next task to claim */
     size_t head_task;         /* task being written */
     size_t window;            /* tasks claimed at most this far ahead of head_task */
+    int writing;              /* a worker holds the writer role */
     int abort;
+    s4c_status status;        /* the first failure (task or write), in output order */
+    s4c_error_detail detail;
     chunk *spare;             /* written chunks, reused (no page faults per chunk) */
 } par;
 
@@ -341,6 +346,53 @@ static void free_chunks(chunk *c) {
         chunk *next = c->next;
         s4c_free(c);
         c = next;
+    }
+}
+
+/*
+ * The writer role, taken by whichever worker just queued output or finished
+ * a task (called with p->mu held; returns with it held): writes every chunk
+ * that is next in output order, advancing over finished tasks, and gives the
+ * role up when the head task has nothing queued. No thread does only
+ * writing, so on N cores N workers decode; the head task's worker usually
+ * writes its own chunk while it is still in cache.
+ */
+static void par_flush(par *p) {
+    if (p->writing) return;
+    p->writing = 1;
+    while (!p->abort && p->head_task < p->n_tasks) {
+        task *tk = &p->tasks[p->head_task];
+        if (tk->first) {
+            chunk *c = tk->first;
+            tk->first = c->next;
+            if (!tk->first) tk->last = NULL;
+            tk->buffered -= c->n;
+            pthread_cond_broadcast(&p->cv_work);
+            pthread_mutex_unlock(&p->mu);
+            s4c_status ws = p->write(p->wctx, c->data, c->n);
+            pthread_mutex_lock(&p->mu);
+            par_chunk_put(p, c);
+            if (ws != S4C_OK) {
+                p->status = s4c_fail(&p->detail, ws, "writing the output failed");
+                p->abort = 1;
+            }
+        } else if (tk->done) {
+            if (tk->status != S4C_OK) {
+                p->status = tk->status;
+                p->detail = tk->detail;
+                p->abort = 1;
+                break;
+            }
+            p->head_task++;
+            pthread_cond_broadcast(&p->cv_work);
+        } else {
+            break;
+        }
+    }
+    p->writing = 0;
+    if (p->abort || p->head_task >= p->n_tasks) {
+        pthread_cond_broadcast(&p->cv_work);
+        pthread_cond_broadcast(&p->cv_done);
     }
 }
 
@@ -394,7 +446,7 @@ static void *par_worker(void *arg) {
                 tk->first = c;
             tk->last = c;
             tk->buffered += c->n;
-            pthread_cond_broadcast(&p->cv_write);
+            if (t == p->head_task) par_flush(p);
             pthread_mutex_unlock(&p->mu);
         }
         seg_close(&s);
@@ -402,7 +454,7 @@ static void *par_worker(void *arg) {
         tk->done = 1;
         tk->status = st;
         if (st != S4C_OK) tk->detail = d;
-        pthread_cond_broadcast(&p->cv_write);
+        par_flush(p);
         pthread_mutex_unlock(&p->mu);
     }
 }
@@ -449,6 +501,8 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
     p.read = read;
     p.ctx = ctx;
     p.head = head;
+    p.write = write;
+    p.wctx = wctx;
     p.n_tasks = ix->count;
     p.window = 2 * (size_t)threads;
     p.tasks = s4c_calloc(p.n_tasks, sizeof(task));
@@ -460,40 +514,22 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
     }
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv_work, NULL);
-    pthread_cond_init(&p.cv_write, NULL);
+    pthread_cond_init(&p.cv_done, NULL);
     unsigned started = 0;
     for (; started < threads; started++)
         if (pthread_create(&tid[started], NULL, par_worker, &p) != 0) break;
-    s4c_status st = started ? S4C_OK : s4c_fail(d, S4C_ERROR_BACKEND, "cannot start threads");
+    s4c_status st = S4C_OK;
 
-    /* The writer: tasks in order, chunk by chunk. */
+    /* The workers decode and write; this thread waits for the end. */
     pthread_mutex_lock(&p.mu);
-    while (st == S4C_OK && p.head_task < p.n_tasks) {
-        task *tk = &p.tasks[p.head_task];
-        if (tk->first) {
-            chunk *c = tk->first;
-            tk->first = c->next;
-            if (!tk->first) tk->last = NULL;
-            tk->buffered -= c->n;
-            pthread_cond_broadcast(&p.cv_work);
-            pthread_mutex_unlock(&p.mu);
-            s4c_status ws = write(wctx, c->data, c->n);
-            pthread_mutex_lock(&p.mu);
-            par_chunk_put(&p, c);
-            if (ws != S4C_OK) st = s4c_fail(d, ws, "writing the output failed");
-        } else if (tk->done) {
-            if (tk->status != S4C_OK) {
-                st = tk->status;
-                if (d) *d = tk->detail;
-                break;
-            }
-            p.head_task++;
-            pthread_cond_broadcast(&p.cv_work);
-        } else {
-            pthread_cond_wait(&p.cv_write, &p.mu);
-        }
+    if (!started) {
+        p.status = s4c_fail(&p.detail, S4C_ERROR_BACKEND, "cannot start threads");
+        p.abort = 1;
     }
+    while (!p.abort && p.head_task < p.n_tasks) pthread_cond_wait(&p.cv_done, &p.mu);
     p.abort = 1;
+    st = p.status;
+    if (st != S4C_OK && d) *d = p.detail;
     pthread_cond_broadcast(&p.cv_work);
     pthread_mutex_unlock(&p.mu);
     for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
@@ -501,7 +537,7 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
     free_chunks(p.spare);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv_work);
-    pthread_cond_destroy(&p.cv_write);
+    pthread_cond_destroy(&p.cv_done);
     s4c_free(p.tasks);
     s4c_free(tid);
     return st;
