@@ -8,7 +8,8 @@
  * 4 MiB frames (zstd_frame_size; a single-frame zstd file has no checkpoint
  * past its start) — it measures:
  *
- *   - streaming decode (s4c_decoder, 1 MiB buffers, default options: records
+ *   - streaming decode (s4c_decoder, 1 MiB buffers — S4C_BENCH_RESUME_WINDOW=KiB
+ *     for another size — default options: records
  *     checkpoints every 4 MiB) against one-shot s4c_decompress of the same
  *     payload (target >= 0.95x);
  *   - s4c_ckindex_build time, index size against the compressed size, state
@@ -70,14 +71,17 @@ typedef struct rs_ctx {
     unsigned threads;
 } rs_ctx;
 
+static size_t stream_window = BENCH_MIB; /* S4C_BENCH_RESUME_WINDOW (KiB) */
+
 static int rs_stream(void *p) {
     rs_ctx *c = p;
+    const size_t win = stream_window;
     if (s4c_decoder_reset(c->dec) != S4C_OK) return -1;
     size_t in_off = 0, out_off = 0;
     for (;;) {
-        size_t n = c->comp_size - in_off < BENCH_MIB ? c->comp_size - in_off : BENCH_MIB;
+        size_t n = c->comp_size - in_off < win ? c->comp_size - in_off : win;
         s4c_in_buffer in = {c->comp + in_off, n, 0};
-        size_t room = c->size - out_off < BENCH_MIB ? c->size - out_off : BENCH_MIB;
+        size_t room = c->size - out_off < win ? c->size - out_off : win;
         s4c_out_buffer out = {c->out + out_off, room, 0};
         if (s4c_decoder_stream(c->dec, &in, &out, NULL) != S4C_OK) return -1;
         in_off += in.pos;
@@ -305,13 +309,16 @@ int bench_table_resume(void) {
     size_t size = bench_cfg.quick ? 32 * BENCH_MIB : 1024 * BENCH_MIB;
     const char *env = getenv("S4C_BENCH_RESUME_SIZE");
     if (env && atoll(env) > 0) size = (size_t)atoll(env) << 20;
+    const char *wenv = getenv("S4C_BENCH_RESUME_WINDOW");
+    if (wenv && atoll(wenv) > 0) stream_window = (size_t)atoll(wenv) << 10;
     int reads = bench_cfg.quick ? 20 : 200;
     char sz[32];
     printf("\n## Table 6: resumable decoding and checkpoint indexes (issue 4), %s input\n\n",
            bench_size_name(size, sz, sizeof sz));
-    printf("Corpus files end to end, repeated. Index spacing 4 MiB (default). Random reads: %d "
-           "× 1 MiB, median / p90. Parallel: 2 threads vs 1 (decode_parallel).\n\n",
-           reads);
+    printf("Corpus files end to end, repeated. Index spacing 4 MiB (default). Streaming: %zu KiB "
+           "input and output windows. Random reads: %d × 1 MiB, median / p90. Parallel: 2 "
+           "threads vs 1 (decode_parallel).\n\n",
+           stream_window >> 10, reads);
     printf("| codec | bytes (compress time) | streaming / one-shot decode | index build | entries "
            "| index size / compressed | state avg / max, mid-stream | 1 MiB read median / p90 | "
            "2 threads vs 1 |\n|---|---|---|---|---|---|---|---|---|\n");
