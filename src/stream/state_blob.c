@@ -231,6 +231,7 @@ void s4c_blob_get_window(s4c_blob_reader *r, void *dst, size_t cap, size_t *n_re
     ZSTD_DCtx *dctx = ZSTD_createDCtx_advanced(blob_mem);
     if (!dctx) {
         s4c_blob_reader_fail(r, "out of memory decoding the window");
+        r->oom = 1;
         return;
     }
     /* Small windowLog cap: a window frame never needs more than its size. */
@@ -253,5 +254,6 @@ int s4c_blob_reader_done(const s4c_blob_reader *r) { return !r->bad && r->pos ==
 
 s4c_status s4c_blob_reader_status(const s4c_blob_reader *r, s4c_error_detail *d) {
     if (!r->bad) return S4C_OK;
+    if (r->oom) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "%s", r->why);
     return s4c_fail(d, S4C_ERROR_STATE_INVALID, "invalid saved state: %s", r->why);
 }

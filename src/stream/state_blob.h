@@ -29,6 +29,7 @@ struct s4c_blob_reader {
     size_t size;
     size_t pos;
     int bad;
+    int oom;       /* bad because an allocation failed, not because of the blob */
     char why[160]; /* first failure, e.g. "lz4 stage 42 is out of range" */
 };
 
@@ -69,7 +70,8 @@ S4C_INTERNAL void s4c_blob_reader_fail(s4c_blob_reader *r, const char *fmt, ...)
 S4C_INTERNAL int s4c_blob_reader_done(const s4c_blob_reader *r);
 /*
  * S4C_OK when not bad; else S4C_ERROR_STATE_INVALID with d->message
- * "invalid saved state: <why>" (or "…: truncated at byte N").
+ * "invalid saved state: <why>" (or "…: truncated at byte N"), or
+ * S4C_ERROR_OUT_OF_MEMORY when an allocation failed while reading.
  */
 S4C_INTERNAL s4c_status s4c_blob_reader_status(const s4c_blob_reader *r, s4c_error_detail *d);
 
