@@ -11,7 +11,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
   libzstd-dev liblz4-dev libxxhash-dev libisal-dev libdeflate-dev zlib1g-dev
-  zstd lz4 gzip time python3 python3-dev python3-venv python3-pip)
+  zstd lz4 gzip time valgrind python3 python3-dev python3-venv python3-pip)
 
 install_debian_packages() {
   local missing=()
