@@ -9,8 +9,10 @@
  * frame wins among decode errors, and tasks above a known failure are skipped
  * (tasks are claimed in increasing order, so every frame below it still runs).
  */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE in <sys/mman.h> under -std=c11 */
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sys/mman.h>
 
 #include "container_internal.h"
 
@@ -54,6 +56,7 @@ void s4c_object_decoder_free(s4c_object_decoder *dec) {
     s4c_stream_decode_free(dec->stream);
     s4c_codec_cache_free(dec->codecs);
     s4c_pool_free(dec->pool);
+    s4c_free(dec->range_buf);
     s4c_free(dec);
 }
 
@@ -276,6 +279,42 @@ s4c_status s4c_object_decoder_decode_unframed(s4c_object_decoder *dec, const s4c
 /* ------------------------------------------------------------ range reads */
 
 #define SLICE_SCRATCH (256u * 1024u)
+/* A partly covered frame up to this size (S4's largest chunk) is decoded whole
+ * into a buffer the decoder keeps, by the one-shot path: libzstd then writes
+ * straight into it (stable output) and the CRC32C is fused, ~1.3x faster than
+ * streaming it through SLICE_SCRATCH. Larger frames stream. */
+#define RANGE_FRAME_MAX ((size_t)16 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* The range buffer, at least n bytes; NULL when out of memory. Its 2 MiB-aligned
+ * interior is advised for transparent huge pages: a fresh process (`s4codec
+ * cat --range`) then takes 8 page faults for a 16 MiB frame instead of 4096. */
+static uint8_t *range_buffer(s4c_object_decoder *dec, size_t n) {
+    if (dec->range_buf_cap >= n) return dec->range_buf;
+    s4c_free(dec->range_buf);
+    dec->range_buf_cap = 0;
+    dec->range_buf = s4c_malloc(n);
+    if (!dec->range_buf) return NULL;
+    dec->range_buf_cap = n;
+#if defined(MADV_HUGEPAGE)
+    uintptr_t start = (uintptr_t)dec->range_buf;
+    uintptr_t lo = (start + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), hi = (start + n) & ~(HUGE_PAGE - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#endif
+    return dec->range_buf;
+}
+
+/* Decodes frame f whole into the range buffer (S4's checks, as any frame) and
+ * copies its original bytes [a, b) to out. 1 on success; 0 sends the caller to
+ * its fallback, which reports S4's exact error. */
+static int decode_slice_whole(s4c_object_decoder *dec, const s4c_frame *f, uint64_t a,
+                              uint64_t b, uint8_t *out) {
+    size_t n = (size_t)f->header.original_size;
+    uint8_t *buf = range_buffer(dec, n ? n : 1);
+    if (!buf || s4c_object_decoder_decode_one(dec, 0, f, buf, n, NULL) != S4C_OK) return 0;
+    memcpy(out, buf + a, (size_t)(b - a));
+    return 1;
+}
 
 /*
  * Decodes frame f whole, checking it as the one-shot path does on success
@@ -359,8 +398,8 @@ s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
         frame_list l;
         if (walk(fetched, fetched_size, &l, 1) != S4C_OK)
             return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
-        uint8_t *scratch = s4c_malloc(SLICE_SCRATCH);
-        int ok = scratch && l.parse_status == S4C_OK;
+        uint8_t *scratch = NULL; /* for frames too large to decode whole */
+        int ok = l.parse_status == S4C_OK;
         uint64_t ss = plan->slice_start, se = plan->slice_end;
         for (size_t i = 0; ok && i < l.count; i++) {
             uint64_t o = l.out_offset[i], n = l.frames[i].header.original_size;
@@ -370,8 +409,12 @@ s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
             if (lo == o && hi == o + n)
                 ok = s4c_object_decoder_decode_one(dec, 0, &l.frames[i], at, (size_t)n, NULL) ==
                      S4C_OK;
-            else
+            else if (n <= RANGE_FRAME_MAX)
+                ok = decode_slice_whole(dec, &l.frames[i], lo - o, hi - o, at);
+            else if ((scratch = scratch ? scratch : s4c_malloc(SLICE_SCRATCH)) != NULL)
                 ok = decode_slice_streaming(&l.frames[i], lo - o, hi - o, at, scratch);
+            else
+                ok = 0;
         }
         s4c_free(scratch);
         frame_list_free(&l);

@@ -630,6 +630,67 @@ static void test_range_reads(void) {
     free(src);
 }
 
+/*
+ * Range reads decode a partly covered frame whole into a kept buffer when it
+ * is at most 16 MiB, and stream it through a small buffer when larger: both
+ * paths, a read that touches one of each, and a corrupt large frame.
+ */
+static void test_range_reads_large_frames(void) {
+    if (!s4c_kind_available(S4C_KIND_CPU_ZSTD)) return;
+    const size_t N = (size_t)24 << 20, CH = (size_t)20 << 20;
+    uint8_t *src = malloc(N);
+    check_fill(src, N, 5, 1);
+    s4c_object_options o;
+    s4c_object_options_init(&o);
+    o.codec = S4C_KIND_CPU_ZSTD;
+    o.framing = S4C_FRAMING_ALWAYS;
+    o.chunk_size = CH;
+    size_t cap = 0, n = 0;
+    s4c_error_detail d;
+    CHECK_OK(s4c_object_encode_bound(&o, N, &cap, &d));
+    uint8_t *body = malloc(cap);
+    s4c_index *idx = NULL;
+    s4c_object_info info;
+    CHECK_OK(s4c_object_encode(src, N, &o, body, cap, &n, &info, &idx, &d));
+    CHECK_EQ_U64(info.n_frames, 2);
+    s4c_object_decoder *dec = NULL;
+    CHECK_OK(s4c_object_decoder_create(NULL, &dec, &d));
+    uint8_t *out = malloc(N);
+    const uint64_t ranges[][2] = {{100, 1048676},          /* inside the 20 MiB frame */
+                                  {CH - 1000, CH + 1000},  /* across both */
+                                  {CH + 5, CH + 70000},    /* inside the 4 MiB frame */
+                                  {CH + 1, N}};
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        s4c_range_plan p;
+        CHECK(s4c_index_lookup_range(idx, ranges[i][0], ranges[i][1], &p));
+        size_t got = 0;
+        CHECK_OK(s4c_object_decoder_decode_range(dec, &p, body + p.fetch_start,
+                                                 (size_t)(p.fetch_end - p.fetch_start), out, N,
+                                                 &got, &d));
+        CHECK_EQ_U64(got, ranges[i][1] - ranges[i][0]);
+        CHECK(memcmp(out, src + ranges[i][0], got) == 0);
+    }
+    /* A flipped CRC in either frame's header fails the read, whichever path. */
+    size_t count = 0;
+    const s4c_index_entry *e = s4c_index_entries(idx, &count);
+    for (size_t f = 0; f < 2; f++) {
+        body[e[f].compressed_offset + 24] ^= 1;
+        s4c_range_plan p;
+        CHECK(s4c_index_lookup_range(idx, ranges[f * 2][0], ranges[f * 2][1], &p));
+        size_t got = 0;
+        CHECK_STATUS(s4c_object_decoder_decode_range(dec, &p, body + p.fetch_start,
+                                                     (size_t)(p.fetch_end - p.fetch_start), out,
+                                                     N, &got, &d),
+                     S4C_ERROR_CRC_MISMATCH);
+        body[e[f].compressed_offset + 24] ^= 1;
+    }
+    s4c_object_decoder_free(dec);
+    s4c_index_free(idx);
+    free(out);
+    free(body);
+    free(src);
+}
+
 /* The full vectors printed in docs/formats/s4ix.md. */
 static void test_documented_vectors(void) {
     static const char *v2 = "53344958 02000000 0200000000000000 b400000000000000 c800000000000000"
@@ -707,6 +768,7 @@ int main(void) {
     test_build_from_body();
     test_lookup_range();
     test_range_reads();
+    test_range_reads_large_frames();
     test_documented_vectors();
     test_range_gap_and_empty_entries_regression();
     return check_exit("test_index");
