@@ -6,6 +6,7 @@
  * decoding on 1/2/4 threads, and the stream check (another file, another
  * size).
  */
+#include <stdatomic.h>
 #include <xxhash.h>
 
 #include "check.h"
@@ -41,6 +42,26 @@ static s4c_status sink_write(void *ctx, const void *buf, size_t len) {
     memcpy(s->p + s->n, buf, len);
     s->n += len;
     return S4C_OK;
+}
+
+/*
+ * A sink that checks the parallel decoder's write contract — one call at a
+ * time (an overlapping call is counted) — and fails with S4C_ERROR_BACKEND on
+ * call number fail_at (0: never).
+ */
+typedef struct strict_sink {
+    sink s;
+    atomic_int busy;
+    atomic_int overlaps;
+    int calls, fail_at;
+} strict_sink;
+
+static s4c_status strict_write(void *ctx, const void *buf, size_t len) {
+    strict_sink *k = ctx;
+    if (atomic_exchange(&k->busy, 1)) atomic_fetch_add(&k->overlaps, 1);
+    s4c_status st = ++k->calls == k->fail_at ? S4C_ERROR_BACKEND : sink_write(&k->s, buf, len);
+    atomic_store(&k->busy, 0);
+    return st;
 }
 
 /* Compresses src with a streaming encoder (one frame/member, or zstd frames
@@ -395,6 +416,29 @@ static void test_stream(const codec_case *cc, const uint8_t *data, size_t n, uin
         CHECK_OK(st);
         CHECK(sk.n == n && memcmp(sk.p, data, n) == 0);
         if (st != S4C_OK) fprintf(stderr, "  %s: parallel %u: %s\n", cc->name, t, d.message);
+    }
+
+    /* Writes come one at a time; a failing write stops the decode with its
+     * status, after a prefix of the data, on any number of threads. */
+    for (unsigned t = 1; t <= 4; t *= 2) {
+        strict_sink k;
+        memset(&k, 0, sizeof k);
+        k.s = (sink){sk.p, 0, n + 1};
+        CHECK_OK(s4c_ckindex_decode_parallel(rx, mem_read, &ms, t, strict_write, &k, &d));
+        CHECK(k.s.n == n && memcmp(k.s.p, data, n) == 0);
+        CHECK_EQ_U64(atomic_load(&k.overlaps), 0);
+        int calls = k.calls;
+        for (int at = 1; at <= calls && at <= 3; at += 2) {
+            memset(&k, 0, sizeof k);
+            k.s = (sink){sk.p, 0, n + 1};
+            k.fail_at = at;
+            CHECK_STATUS(s4c_ckindex_decode_parallel(rx, mem_read, &ms, t, strict_write, &k, &d),
+                         S4C_ERROR_BACKEND);
+            CHECK_STR_CONTAINS(d.message, "writing the output failed");
+            CHECK_EQ_U64(k.calls, at);
+            CHECK(memcmp(k.s.p, data, k.s.n) == 0);
+            CHECK_EQ_U64(atomic_load(&k.overlaps), 0);
+        }
     }
 
     /* The index against another stream: same size, one byte changed early. */
