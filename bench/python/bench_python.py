@@ -380,6 +380,7 @@ def bench_big(args, timer, capi, inputs, dicts, fails):
                 cc.set_manifest(payload, n, crc)
             peer = peer_for(name, level, dict_bytes)
             pblob = peer[1](data) if peer else None
+            into = bytearray(data)  # decompress_into's reused, already faulted-in output
             for op in ("compress", "decompress"):
                 cont = []
                 if op == "compress":
@@ -391,6 +392,7 @@ def bench_big(args, timer, capi, inputs, dicts, fails):
                         cont.append(("peer", lambda: peer[1](data)))
                 else:
                     cont.append(("py", lambda: codec.decompress(payload, n, crc)))
+                    cont.append(("py_into", lambda: codec.decompress_into(payload, n, crc, into)))
                     if cc:
                         cont.append(("c", lambda: cc.decompress(payload)))
                         cont.append(("c_fresh", lambda: cc.decompress_fresh(payload)))
@@ -401,8 +403,10 @@ def bench_big(args, timer, capi, inputs, dicts, fails):
                 if cc:
                     c, cf = mbps(n, best["c"]), mbps(n, best["c_fresh"])
                     r = py / c
+                    pi = mbps(n, best["py_into"]) if "py_into" in best else None
                     rows_a.append([fname, fmt_size(n), name, str(level), op, f"{py:.1f}", f"{c:.1f}",
-                                   f"{r:.3f}", verdict(r >= 0.95), f"{cf:.1f}", f"{py / cf:.3f}"])
+                                   f"{r:.3f}", verdict(r >= 0.95), f"{cf:.1f}", f"{py / cf:.3f}",
+                                   f"{pi:.1f}" if pi else "-", f"{pi / c:.3f}" if pi else "-"])
                 if peer:
                     p = mbps(n, best["peer"])
                     r = py / p
@@ -412,6 +416,9 @@ def bench_big(args, timer, capi, inputs, dicts, fails):
                                    str(len(pblob)) if op == "compress" else ""])
             # correctness of every contender's output, after timing
             fails.check(codec.decompress(payload, n, crc) == data, f"{fname} {name}: Python round trip")
+            into[:] = bytes(n)
+            codec.decompress_into(payload, n, crc, into)
+            fails.check(into == data, f"{fname} {name}: decompress_into round trip")
             if cc:
                 cc.decompress(payload)
                 fails.check(cc.output() == data, f"{fname} {name}: C round trip")
@@ -445,9 +452,10 @@ def bench_big(args, timer, capi, inputs, dicts, fails):
             "per call); C = `s4c_compress` / `s4c_decompress` through ctypes into output buffers "
             "allocated once (as a C loop); both compute/check the CRC32C. Target: py/C >= 0.95. "
             "C fresh = the C call with a malloc'ed output per call (informative: the part of the "
-            "gap that is the new output's page faults).",
+            "gap that is the new output's page faults). py into = `codec.decompress_into(payload, "
+            "n, crc, buf)` into one bytearray reused, as the C side reuses its buffer (informative).",
             ["input", "size", "codec", "level", "op", "py MB/s", "C MB/s", "py/C", "target >= 0.95",
-             "C fresh MB/s", "py/C fresh"], rows_a)
+             "C fresh MB/s", "py/C fresh", "py into MB/s", "into/C"], rows_a)
     else:
         print("\n### A. s4_codec classes vs the C API: skipped (no libs4codec.so; pass --lib)")
     print_table(

@@ -6,12 +6,14 @@ from typing import Dict, Final, Iterable, List, Optional, Tuple, TypedDict, fina
 
 if sys.version_info >= (3, 12):
     from collections.abc import Buffer as _BytesLike
+    from collections.abc import Buffer as _WritableBuffer
 else:
     from typing import Union
     from array import array
     from mmap import mmap
 
     _BytesLike = Union[bytes, bytearray, memoryview, array, mmap]
+    _WritableBuffer = Union[bytearray, memoryview, array, mmap]
 
 __all__ = [
     "NvcompBitcomp",
@@ -82,6 +84,10 @@ class _Codec:
         """Returns (payload, original_size, crc32c of data)."""
     def decompress(self, data: _BytesLike, original_size: int, crc32c: int) -> bytes:
         """Decodes with S4's manifest checks (compressed_size = len(data))."""
+    def decompress_into(
+        self, data: _BytesLike, original_size: int, crc32c: int, out: _WritableBuffer
+    ) -> int:
+        """decompress() into `out` (at least original_size bytes); returns original_size."""
 
 @final
 class CpuZstd(_Codec):

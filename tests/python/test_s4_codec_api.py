@@ -204,6 +204,47 @@ def test_keywords_on_compress_and_decompress(codec):
         codec.decompress(payload, n, crc, original_size=n)
 
 
+@pytest.mark.parametrize("size", [0, 1, 4096, 300_000])
+def test_decompress_into_writable_buffers(codec, size):
+    data = text_data(size)
+    payload, n, crc = codec.compress(data)
+    out = bytearray(b"\xee" * (n + 7))
+    assert codec.decompress_into(payload, n, crc, out) == n
+    assert bytes(out[:n]) == data and out[n:] == b"\xee" * 7  # nothing past original_size
+    view = memoryview(bytearray(n))
+    assert codec.decompress_into(data=payload, original_size=n, crc32c=crc, out=view) == n
+    assert view.tobytes() == data
+    arr = array.array("B", bytes(n))
+    assert codec.decompress_into(payload, n, crc, arr) == n and arr.tobytes() == data
+    # the same buffer again, as a loop reusing it would
+    assert codec.decompress_into(payload, n, crc, out) == n and bytes(out[:n]) == data
+
+
+def test_decompress_into_errors(codec):
+    data = text_data(5000)
+    payload, n, crc = codec.compress(data)
+    with pytest.raises(ValueError, match="out holds 4999 bytes; original_size is 5000"):
+        codec.decompress_into(payload, n, crc, bytearray(n - 1))
+    with pytest.raises(TypeError, match="writable"):
+        codec.decompress_into(payload, n, crc, bytes(n))
+    with pytest.raises(TypeError):
+        codec.decompress_into(payload, n, crc)
+    with pytest.raises(OverflowError):
+        codec.decompress_into(payload, -1, crc, bytearray(n))
+    # the same S4 errors as decompress(), in the same order
+    for args in [(payload, n, crc ^ 1), (payload[:-1], n, crc), (payload, n + 1, crc)]:
+        with pytest.raises(Exception) as want:
+            codec.decompress(*args)
+        with pytest.raises(type(want.value)) as got:
+            codec.decompress_into(*args, bytearray(n + 1))
+        assert str(got.value) == str(want.value)
+    # over S4's 5 GiB manifest limit: S4's error, not ours about `out`
+    with pytest.raises(Exception) as want:
+        codec.decompress(payload, 5 * 2**30 + 1, crc)
+    with pytest.raises(type(want.value)):
+        codec.decompress_into(payload, 5 * 2**30 + 1, crc, bytearray(10))
+
+
 def test_unsigned_arguments_of_decompress(codec):
     payload, n, crc = codec.compress(b"abc")
     with pytest.raises(OverflowError):
