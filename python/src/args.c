@@ -10,7 +10,7 @@
  */
 #include "s4py.h"
 
-#include <sys/mman.h>
+#include "core/codec_internal.h" /* s4c_advise_huge_pages */
 
 static int bind_keyword(const char *fname, PyObject *key, PyObject *value, const char *const *names,
                         Py_ssize_t n_names, PyObject **out) {
@@ -166,14 +166,6 @@ int s4py_get_bytes_like(PyObject *o, const char *name, Py_buffer *view) {
 
 PyObject *s4py_bytes_for_output(size_t n) {
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n);
-#if defined(MADV_HUGEPAGE)
-    if (out && n >= ((size_t)4 << 20)) {
-        const size_t huge = (size_t)2 << 20;
-        uintptr_t start = (uintptr_t)PyBytes_AS_STRING(out);
-        uintptr_t lo = (start + huge - 1) & ~(uintptr_t)(huge - 1);
-        uintptr_t hi = (start + n) & ~(uintptr_t)(huge - 1);
-        if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-    }
-#endif
+    if (out) s4c_advise_huge_pages(PyBytes_AS_STRING(out), n);
     return out;
 }

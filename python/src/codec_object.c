@@ -157,6 +157,24 @@ done:
 
 /* ------------------------------------------------------------ decompress */
 
+/* s4c_decompress with the context taken from `self`, which it gives back; the
+ * GIL is released when the input or the output is large enough to matter. */
+static s4c_status run_decompress(s4py_codec *self, s4c_codec *c, const s4c_manifest *m,
+                                 const Py_buffer *in, void *dst, size_t cap, size_t *written,
+                                 s4c_error_detail *d) {
+    s4c_status rc;
+    if (in->len >= S4PY_GIL_RELEASE_MIN || cap >= (size_t)S4PY_GIL_RELEASE_MIN) {
+        PyThreadState *ts = PyEval_SaveThread();
+        rc = s4c_decompress(c, m, in->buf, (size_t)in->len, dst, cap, written, d);
+        give_back(self, c);
+        PyEval_RestoreThread(ts);
+    } else {
+        rc = s4c_decompress(c, m, in->buf, (size_t)in->len, dst, cap, written, d);
+        give_back(self, c);
+    }
+    return rc;
+}
+
 static PyObject *codec_decompress(PyObject *op, PyTypeObject *cls, PyObject *const *args,
                                   Py_ssize_t nargs, PyObject *kwnames) {
     static const char *const names[] = {"data", "original_size", "crc32c"};
@@ -188,17 +206,8 @@ static PyObject *codec_decompress(PyObject *op, PyTypeObject *cls, PyObject *con
     }
     char *dst = out ? PyBytes_AS_STRING(out) : NULL;
     s4c_error_detail d;
-    s4c_status rc;
     size_t written = 0;
-    if (view.len >= S4PY_GIL_RELEASE_MIN || want >= (size_t)S4PY_GIL_RELEASE_MIN) {
-        PyThreadState *ts = PyEval_SaveThread();
-        rc = s4c_decompress(c, &m, view.buf, (size_t)view.len, dst, want, &written, &d);
-        give_back(self, c);
-        PyEval_RestoreThread(ts);
-    } else {
-        rc = s4c_decompress(c, &m, view.buf, (size_t)view.len, dst, want, &written, &d);
-        give_back(self, c);
-    }
+    s4c_status rc = run_decompress(self, c, &m, &view, dst, want, &written, &d);
     if (rc != S4C_OK) {
         Py_CLEAR(out);
         s4py_raise_status(st, rc, &d);
@@ -253,19 +262,9 @@ static PyObject *codec_decompress_into(PyObject *op, PyTypeObject *cls, PyObject
     s4c_codec *c = take_context(st, self);
     if (c) {
         s4c_error_detail d;
-        s4c_status rc;
         size_t written = 0;
-        if (view.len >= S4PY_GIL_RELEASE_MIN || ov.len >= S4PY_GIL_RELEASE_MIN) {
-            PyThreadState *ts = PyEval_SaveThread();
-            rc = s4c_decompress(c, &m, view.buf, (size_t)view.len, ov.len ? ov.buf : NULL,
-                                (size_t)ov.len, &written, &d);
-            give_back(self, c);
-            PyEval_RestoreThread(ts);
-        } else {
-            rc = s4c_decompress(c, &m, view.buf, (size_t)view.len, ov.len ? ov.buf : NULL,
-                                (size_t)ov.len, &written, &d);
-            give_back(self, c);
-        }
+        s4c_status rc =
+            run_decompress(self, c, &m, &view, ov.len ? ov.buf : NULL, (size_t)ov.len, &written, &d);
         if (rc != S4C_OK)
             s4py_raise_status(st, rc, &d);
         else

@@ -9,10 +9,8 @@
  * frame wins among decode errors, and tasks above a known failure are skipped
  * (tasks are claimed in increasing order, so every frame below it still runs).
  */
-#define _DEFAULT_SOURCE /* MADV_HUGEPAGE in <sys/mman.h> under -std=c11 */
 #include <stdatomic.h>
 #include <stdio.h>
-#include <sys/mman.h>
 
 #include "container_internal.h"
 
@@ -284,11 +282,10 @@ s4c_status s4c_object_decoder_decode_unframed(s4c_object_decoder *dec, const s4c
  * straight into it (stable output) and the CRC32C is fused, ~1.3x faster than
  * streaming it through SLICE_SCRATCH. Larger frames stream. */
 #define RANGE_FRAME_MAX ((size_t)16 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
 
-/* The range buffer, at least n bytes; NULL when out of memory. Its 2 MiB-aligned
- * interior is advised for transparent huge pages: a fresh process (`s4codec
- * cat --range`) then takes 8 page faults for a 16 MiB frame instead of 4096. */
+/* The range buffer, at least n bytes; NULL when out of memory. Advised for
+ * huge pages: a fresh process (`s4codec cat --range`) then faults in a 16 MiB
+ * frame 2 MiB at a time. */
 static uint8_t *range_buffer(s4c_object_decoder *dec, size_t n) {
     if (dec->range_buf_cap >= n) return dec->range_buf;
     s4c_free(dec->range_buf);
@@ -296,11 +293,7 @@ static uint8_t *range_buffer(s4c_object_decoder *dec, size_t n) {
     dec->range_buf = s4c_malloc(n);
     if (!dec->range_buf) return NULL;
     dec->range_buf_cap = n;
-#if defined(MADV_HUGEPAGE)
-    uintptr_t start = (uintptr_t)dec->range_buf;
-    uintptr_t lo = (start + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), hi = (start + n) & ~(HUGE_PAGE - 1);
-    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#endif
+    s4c_advise_huge_pages(dec->range_buf, n);
     return dec->range_buf;
 }
 

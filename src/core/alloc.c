@@ -3,8 +3,11 @@
  * libdeflate_set_memory_allocator); every allocation of the library and of the
  * backends that accept custom allocators goes through them.
  */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE in <sys/mman.h> under -std=c11 */
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "codec_internal.h"
 
@@ -39,4 +42,16 @@ void *s4c_calloc(size_t n, size_t size) {
 
 void s4c_free(void *p) {
     if (p) s4c_current_free()(p);
+}
+
+void s4c_advise_huge_pages(void *p, size_t n) {
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (!p || n < 2 * huge) return;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }

@@ -557,6 +557,33 @@ static void test_lookup_range(void) {
 }
 
 /* End to end: encode with small chunks, plan through the sidecar, read ranges. */
+/* Encodes src as a framed object with options o; returns the malloc'd body. */
+static uint8_t *encode_object(const uint8_t *src, size_t size, const s4c_object_options *o,
+                              size_t *n, s4c_object_info *info, s4c_index **idx) {
+    size_t cap = 0;
+    s4c_error_detail d;
+    CHECK_OK(s4c_object_encode_bound(o, size, &cap, &d));
+    uint8_t *body = malloc(cap);
+    CHECK_OK(s4c_object_encode(src, size, o, body, cap, n, info, idx, &d));
+    return body;
+}
+
+/* Reads [start, end) of the object through its index; checks it against src. */
+static void check_range(s4c_object_decoder *dec, const s4c_index *idx, const uint8_t *body,
+                        const uint8_t *src, size_t size, uint64_t start, uint64_t end,
+                        uint8_t *out) {
+    s4c_range_plan p;
+    CHECK(s4c_index_lookup_range(idx, start, end, &p));
+    size_t got = 0;
+    s4c_error_detail d;
+    CHECK_OK(s4c_object_decoder_decode_range(dec, &p, body + p.fetch_start,
+                                             (size_t)(p.fetch_end - p.fetch_start), out, size,
+                                             &got, &d));
+    if (end > size) end = size;
+    CHECK_EQ_U64(got, end - start);
+    CHECK(memcmp(out, src + start, got) == 0);
+}
+
 static void test_range_reads(void) {
     enum { N = 300000 };
     uint8_t *src = malloc(N);
@@ -568,13 +595,11 @@ static void test_range_reads(void) {
     if (s4c_kind_available(S4C_KIND_CPU_ZSTD)) o.codec = S4C_KIND_CPU_ZSTD;
     o.chunk_size = 65536;
     o.threads = 2;
-    size_t cap = 0, n = 0;
+    size_t n = 0;
     s4c_error_detail d;
-    CHECK_OK(s4c_object_encode_bound(&o, N, &cap, &d));
-    uint8_t *body = malloc(cap);
     s4c_index *idx = NULL;
     s4c_object_info info;
-    CHECK_OK(s4c_object_encode(src, N, &o, body, cap, &n, &info, &idx, &d));
+    uint8_t *body = encode_object(src, N, &o, &n, &info, &idx);
     CHECK_EQ_U64(info.n_frames, 5);
     CHECK(s4c_object_needs_sidecar(&info));
     /* the encoder's index is the one build_index_from_body finds */
@@ -597,17 +622,8 @@ static void test_range_reads(void) {
     const uint64_t ranges[][2] = {{0, 1},           {0, 65536},     {65535, 65537},
                                   {65536, 131072},  {1000, 299999}, {262144, 300000},
                                   {299999, 400000}, {0, N},         {131071, 131072}};
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-        s4c_range_plan p;
-        CHECK(s4c_index_lookup_range(idx, ranges[i][0], ranges[i][1], &p));
-        size_t got = 0;
-        CHECK_OK(s4c_object_decoder_decode_range(dec, &p, body + p.fetch_start,
-                                                 (size_t)(p.fetch_end - p.fetch_start), out, N,
-                                                 &got, &d));
-        uint64_t end = ranges[i][1] > N ? N : ranges[i][1];
-        CHECK_EQ_U64(got, end - ranges[i][0]);
-        CHECK(memcmp(out, src + ranges[i][0], got) == 0);
-    }
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        check_range(dec, idx, body, src, N, ranges[i][0], ranges[i][1], out);
     /* a stale plan: the fetched bytes decode to less than it needs */
     s4c_range_plan p;
     CHECK(s4c_index_lookup_range(idx, 65535, 65537, &p));
@@ -645,13 +661,11 @@ static void test_range_reads_large_frames(void) {
     o.codec = S4C_KIND_CPU_ZSTD;
     o.framing = S4C_FRAMING_ALWAYS;
     o.chunk_size = CH;
-    size_t cap = 0, n = 0;
+    size_t n = 0;
     s4c_error_detail d;
-    CHECK_OK(s4c_object_encode_bound(&o, N, &cap, &d));
-    uint8_t *body = malloc(cap);
     s4c_index *idx = NULL;
     s4c_object_info info;
-    CHECK_OK(s4c_object_encode(src, N, &o, body, cap, &n, &info, &idx, &d));
+    uint8_t *body = encode_object(src, N, &o, &n, &info, &idx);
     CHECK_EQ_U64(info.n_frames, 2);
     s4c_object_decoder *dec = NULL;
     CHECK_OK(s4c_object_decoder_create(NULL, &dec, &d));
@@ -660,16 +674,8 @@ static void test_range_reads_large_frames(void) {
                                   {CH - 1000, CH + 1000},  /* across both */
                                   {CH + 5, CH + 70000},    /* inside the 4 MiB frame */
                                   {CH + 1, N}};
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-        s4c_range_plan p;
-        CHECK(s4c_index_lookup_range(idx, ranges[i][0], ranges[i][1], &p));
-        size_t got = 0;
-        CHECK_OK(s4c_object_decoder_decode_range(dec, &p, body + p.fetch_start,
-                                                 (size_t)(p.fetch_end - p.fetch_start), out, N,
-                                                 &got, &d));
-        CHECK_EQ_U64(got, ranges[i][1] - ranges[i][0]);
-        CHECK(memcmp(out, src + ranges[i][0], got) == 0);
-    }
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        check_range(dec, idx, body, src, N, ranges[i][0], ranges[i][1], out);
     /* A flipped CRC in either frame's header fails the read, whichever path. */
     size_t count = 0;
     const s4c_index_entry *e = s4c_index_entries(idx, &count);
