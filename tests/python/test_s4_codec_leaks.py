@@ -20,6 +20,17 @@ def _exercise(codec, data, payload, n, crc, factory):
     codec.compress(bytearray(data))
     codec.compress(memoryview(data))
     codec.decompress(payload, n, crc)
+    out = bytearray(n)
+    codec.decompress_into(payload, n, crc, out)
+    for args, exc in (((payload, n, crc ^ 1, out), s4_codec.S4CrcMismatchError),
+                      ((payload, n, crc, bytearray(n - 1)), ValueError),
+                      ((payload, n, crc, data), TypeError)):
+        try:
+            codec.decompress_into(*args)
+        except exc:
+            pass
+        else:
+            raise AssertionError(f"decompress_into{args[1:3]} did not raise {exc}")
     s4_codec.crc32c(data)
     repr(codec)
     for args, exc in (

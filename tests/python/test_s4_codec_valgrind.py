@@ -24,6 +24,13 @@ SCRIPT = textwrap.dedent(
     for c in codecs:
         p, n, crc = c.compress(bytearray(data))
         assert c.decompress(memoryview(p), n, crc) == data
+        out = bytearray(n + 5)
+        assert c.decompress_into(p, n, crc, memoryview(out)) == n and out[:n] == data
+        for args in ((p, n, crc ^ 1, out), (p, n, crc, bytearray(3)), (p, n, crc, b"ro")):
+            try:
+                c.decompress_into(*args)
+            except (s4_codec.S4Error, s4_codec.S4IoError, ValueError, TypeError):
+                pass
         for args in ((p, n, crc ^ 1), (p, n + 1, crc), (p, n - 1, crc), (p, 10, crc),
                      (p, 6 << 30, crc), (b"xx" * 9, n, crc), (b"", 0, 0), (p[:-3], n, crc)):
             try:
@@ -42,7 +49,7 @@ SCRIPT = textwrap.dedent(
     """
 )
 
-OURS = re.compile(r"\b(s4c_|s4py_|_s4codec|PyInit__s4codec|codec_(compress|decompress|dealloc))")
+OURS = re.compile(r"\b(s4c_|s4py_|_s4codec|PyInit__s4codec|codec_(compress|decompress|decompress_into|dealloc)|run_decompress)")
 
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
