@@ -371,9 +371,10 @@ S4C_API s4c_status s4c_object_decoder_decode_unframed(s4c_object_decoder *decode
  * original bytes, plan->slice_end - plan->slice_start of them, to `dst`.
  * S4C_ERROR_SIZE_MISMATCH when the fetched frames decode to fewer bytes than
  * the plan needs (a stale sidecar). Every frame touched is decoded whole, as
- * its CRC32C covers all of it: frames inside the range straight into `dst`,
- * a partly covered one (up to 16 MiB) into a buffer the decoder keeps for the
- * next read (freed by s4c_object_decoder_free), larger ones through 256 KiB.
+ * its CRC32C covers all of it, on the decoder's threads: frames inside the
+ * range straight into `dst`, the first and last when partly covered (up to
+ * 16 MiB each) into two buffers the decoder keeps for the next read (freed by
+ * s4c_object_decoder_free), larger ones through 256 KiB.
  */
 S4C_API s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *decoder,
                                                    const struct s4c_range_plan *plan,

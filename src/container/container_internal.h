@@ -70,8 +70,8 @@ struct s4c_object_decoder {
     s4c_pool *pool; /* created on the first job with two tasks or more */
     s4c_codec_cache *codecs;
     s4c_stream_decode *stream; /* streaming state, created on first use */
-    uint8_t *range_buf;        /* range reads: one partly covered frame, decoded whole */
-    size_t range_buf_cap;      /* (kept for the next read; at most RANGE_FRAME_MAX) */
+    uint8_t *range_buf[2];     /* range reads: the first and the last frame, when only */
+    size_t range_buf_cap[2];   /* partly covered, decoded whole (kept for the next read) */
 };
 S4C_INTERNAL s4c_status s4c_object_decoder_ensure_pool(s4c_object_decoder *dec, size_t tasks);
 /* Decodes one frame on `worker` with that worker's codec for the frame's kind. */

@@ -54,7 +54,8 @@ void s4c_object_decoder_free(s4c_object_decoder *dec) {
     s4c_stream_decode_free(dec->stream);
     s4c_codec_cache_free(dec->codecs);
     s4c_pool_free(dec->pool);
-    s4c_free(dec->range_buf);
+    s4c_free(dec->range_buf[0]);
+    s4c_free(dec->range_buf[1]);
     s4c_free(dec);
 }
 
@@ -283,30 +284,18 @@ s4c_status s4c_object_decoder_decode_unframed(s4c_object_decoder *dec, const s4c
  * streaming it through SLICE_SCRATCH. Larger frames stream. */
 #define RANGE_FRAME_MAX ((size_t)16 << 20)
 
-/* The range buffer, at least n bytes; NULL when out of memory. Advised for
- * huge pages: a fresh process (`s4codec cat --range`) then faults in a 16 MiB
- * frame 2 MiB at a time. */
-static uint8_t *range_buffer(s4c_object_decoder *dec, size_t n) {
-    if (dec->range_buf_cap >= n) return dec->range_buf;
-    s4c_free(dec->range_buf);
-    dec->range_buf_cap = 0;
-    dec->range_buf = s4c_malloc(n);
-    if (!dec->range_buf) return NULL;
-    dec->range_buf_cap = n;
-    s4c_advise_huge_pages(dec->range_buf, n);
-    return dec->range_buf;
-}
-
-/* Decodes frame f whole into the range buffer (S4's checks, as any frame) and
- * copies its original bytes [a, b) to out. 1 on success; 0 sends the caller to
- * its fallback, which reports S4's exact error. */
-static int decode_slice_whole(s4c_object_decoder *dec, const s4c_frame *f, uint64_t a,
-                              uint64_t b, uint8_t *out) {
-    size_t n = (size_t)f->header.original_size;
-    uint8_t *buf = range_buffer(dec, n ? n : 1);
-    if (!buf || s4c_object_decoder_decode_one(dec, 0, f, buf, n, NULL) != S4C_OK) return 0;
-    memcpy(out, buf + a, (size_t)(b - a));
-    return 1;
+/* Range buffer `which` (0: the range's first frame, 1: its last), at least n
+ * bytes; NULL when out of memory. Advised for huge pages: a fresh process
+ * (`s4codec cat --range`) then faults in a 16 MiB frame 2 MiB at a time. */
+static uint8_t *range_buffer(s4c_object_decoder *dec, int which, size_t n) {
+    if (dec->range_buf_cap[which] >= n) return dec->range_buf[which];
+    s4c_free(dec->range_buf[which]);
+    dec->range_buf_cap[which] = 0;
+    dec->range_buf[which] = s4c_malloc(n);
+    if (!dec->range_buf[which]) return NULL;
+    dec->range_buf_cap[which] = n;
+    s4c_advise_huge_pages(dec->range_buf[which], n);
+    return dec->range_buf[which];
 }
 
 /*
@@ -357,6 +346,46 @@ static int decode_slice_streaming(const s4c_frame *f, uint64_t a, uint64_t b, ui
     return ok;
 }
 
+/*
+ * A range read's frames, decoded on the decoder's pool: frames wholly inside
+ * the range straight into dst; the first and the last, when only partly
+ * covered, whole into their range buffer (made by the caller), then their
+ * part copied; frames larger than RANGE_FRAME_MAX stream through a small
+ * buffer. Any failure sets `failed` and the caller decodes everything again,
+ * in order, for S4's exact error.
+ */
+typedef struct range_job {
+    s4c_object_decoder *dec;
+    const frame_list *l;
+    uint8_t *dst;
+    uint64_t ss, se;    /* the range, in the fetched frames' output */
+    size_t first, last; /* the frames it touches */
+    atomic_int failed;
+} range_job;
+
+static void range_task(void *ctx, size_t t, unsigned worker) {
+    range_job *j = ctx;
+    if (atomic_load(&j->failed)) return;
+    size_t i = j->first + t;
+    const s4c_frame *f = &j->l->frames[i];
+    uint64_t o = j->l->out_offset[i], n = f->header.original_size;
+    uint64_t lo = o > j->ss ? o : j->ss, hi = o + n < j->se ? o + n : j->se;
+    uint8_t *at = j->dst + (lo - j->ss);
+    int ok;
+    if (lo == o && hi == o + n) {
+        ok = s4c_object_decoder_decode_one(j->dec, worker, f, at, (size_t)n, NULL) == S4C_OK;
+    } else if (n <= RANGE_FRAME_MAX) {
+        uint8_t *buf = j->dec->range_buf[i == j->first ? 0 : 1];
+        ok = s4c_object_decoder_decode_one(j->dec, worker, f, buf, (size_t)n, NULL) == S4C_OK;
+        if (ok) memcpy(at, buf + (lo - o), (size_t)(hi - lo));
+    } else {
+        uint8_t *scratch = s4c_malloc(SLICE_SCRATCH);
+        ok = scratch && decode_slice_streaming(f, lo - o, hi - o, at, scratch);
+        s4c_free(scratch);
+    }
+    if (!ok) atomic_store(&j->failed, 1);
+}
+
 s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
                                            const struct s4c_range_plan *plan, const void *fetched,
                                            size_t fetched_size, void *dst, size_t cap,
@@ -385,31 +414,36 @@ s4c_status s4c_object_decoder_decode_range(s4c_object_decoder *dec,
         return s4c_object_decoder_decode(dec, fetched, fetched_size, dst, cap, written_ret, NULL,
                                          d);
     if (st == S4C_OK) {
-        /* Frames wholly inside the slice decode straight into dst; the one or
-         * two the slice only touches stream through a small buffer. Any
+        /* The frames the range touches decode on the pool (range_task); any
          * failure falls back to decoding everything below, for S4's error. */
         frame_list l;
         if (walk(fetched, fetched_size, &l, 1) != S4C_OK)
             return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
-        uint8_t *scratch = NULL; /* for frames too large to decode whole */
         int ok = l.parse_status == S4C_OK;
-        uint64_t ss = plan->slice_start, se = plan->slice_end;
+        range_job j = {.dec = dec, .l = &l, .dst = dst, .ss = plan->slice_start,
+                       .se = plan->slice_end, .first = SIZE_MAX};
+        atomic_init(&j.failed, 0);
         for (size_t i = 0; ok && i < l.count; i++) {
             uint64_t o = l.out_offset[i], n = l.frames[i].header.original_size;
-            uint64_t lo = o > ss ? o : ss, hi = o + n < se ? o + n : se;
-            if (lo >= hi) continue;
-            uint8_t *at = (uint8_t *)dst + (lo - ss);
-            if (lo == o && hi == o + n)
-                ok = s4c_object_decoder_decode_one(dec, 0, &l.frames[i], at, (size_t)n, NULL) ==
-                     S4C_OK;
-            else if (n <= RANGE_FRAME_MAX)
-                ok = decode_slice_whole(dec, &l.frames[i], lo - o, hi - o, at);
-            else if ((scratch = scratch ? scratch : s4c_malloc(SLICE_SCRATCH)) != NULL)
-                ok = decode_slice_streaming(&l.frames[i], lo - o, hi - o, at, scratch);
-            else
-                ok = 0;
+            if (o < j.se && o + n > j.ss) {
+                if (j.first == SIZE_MAX) j.first = i;
+                j.last = i;
+            }
         }
-        s4c_free(scratch);
+        if (ok && j.first != SIZE_MAX) {
+            /* The range buffers are made here, before the tasks run at once. */
+            for (int k = 0; k < 2 && ok; k++) {
+                size_t i = k ? j.last : j.first;
+                uint64_t o = l.out_offset[i], n = l.frames[i].header.original_size;
+                int partial = o < j.ss || o + n > j.se;
+                if (partial && n <= RANGE_FRAME_MAX && !(k && j.last == j.first))
+                    ok = range_buffer(dec, k, n ? (size_t)n : 1) != NULL;
+            }
+            size_t tasks = j.last - j.first + 1;
+            if (ok && s4c_object_decoder_ensure_pool(dec, tasks) != S4C_OK) ok = 0;
+            if (ok) s4c_pool_run(dec->pool, tasks, range_task, &j);
+            ok = ok && !atomic_load(&j.failed);
+        }
         frame_list_free(&l);
         if (ok) {
             if (written_ret) *written_ret = (size_t)want;
