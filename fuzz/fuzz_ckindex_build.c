@@ -128,6 +128,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 REQUIRE(ok && par.n == usize && plain.n == usize);
                 REQUIRE(memcmp(par.p, plain.p, par.n) == 0);
             }
+            /* decode_into: success where a straight decode succeeds, and the right bytes */
+            uint8_t *into = malloc(usize ? (size_t)usize : 1);
+            REQUIRE(into);
+            s4c_status si = s4c_ckindex_decode_into(ix, mem_read, &m, t, into, (size_t)usize, &d);
+            if (ok && kind != S4C_KIND_CPU_ZSTD) REQUIRE(si == S4C_OK);
+            if (si == S4C_OK) REQUIRE(ok && memcmp(into, plain.p, (size_t)usize) == 0);
+            free(into);
         }
         free(par.p);
     }

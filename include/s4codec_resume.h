@@ -163,6 +163,18 @@ S4C_API s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *index, s4c_rea
                                                void *ctx, unsigned threads, s4c_write_fn write,
                                                void *write_ctx, s4c_error_detail *detail);
 
+/**
+ * Decodes the whole stream into dst (cap >= s4c_ckindex_uncompressed_size,
+ * else S4C_ERROR_DST_TOO_SMALL) on `threads` threads (0 = all cores; the
+ * calling thread is one of them). Each segment decodes in place, with no
+ * copy and no ordering between threads; `read` is called from several threads
+ * at once. On failure the error of the first failing segment in output order
+ * is returned and dst holds unspecified bytes.
+ */
+S4C_API s4c_status s4c_ckindex_decode_into(const s4c_ckindex *index, s4c_read_at_fn read,
+                                           void *ctx, unsigned threads, void *dst, size_t cap,
+                                           s4c_error_detail *detail);
+
 #ifdef __cplusplus
 }
 #endif

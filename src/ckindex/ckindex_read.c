@@ -74,7 +74,8 @@ typedef struct segment {
     const uint8_t *head;
     size_t entry;
     s4c_decoder *dec;
-    uint8_t *in;          /* READ_CHUNK */
+    uint8_t *in;          /* in_cap bytes */
+    size_t in_cap;
     s4c_in_buffer ib;
     uint64_t next_read;   /* stream offset after in[0..ib.size) */
     int eof;
@@ -98,7 +99,7 @@ static s4c_status seg_decoder_error(segment *s, s4c_status st, s4c_error_detail 
 /* Starts decoding at entry i; the segment(s) decoded end at entry last_entry
  * (exclusive; count = to the end of the stream). */
 static s4c_status seg_open(segment *s, const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
-                           const uint8_t *head, size_t i, size_t end_entry,
+                           const uint8_t *head, size_t i, size_t end_entry, size_t in_cap,
                            s4c_error_detail *d) {
     memset(s, 0, sizeof(*s));
     s->ix = ix;
@@ -106,7 +107,8 @@ static s4c_status seg_open(segment *s, const s4c_ckindex *ix, s4c_read_at_fn rea
     s->ctx = ctx;
     s->head = head;
     s->entry = i;
-    s->in = s4c_malloc(READ_CHUNK);
+    s->in_cap = in_cap;
+    s->in = s4c_malloc(in_cap);
     if (!s->in) return s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
     s4c_decoder_options o;
     s4c_decoder_options_init(&o);
@@ -130,7 +132,7 @@ static s4c_status seg_open(segment *s, const s4c_ckindex *ix, s4c_read_at_fn rea
 }
 
 static s4c_status seg_refill(segment *s, s4c_error_detail *d) {
-    size_t got = 0, want = READ_CHUNK;
+    size_t got = 0, want = s->in_cap;
     if (s->in_limit - s->next_read < want) want = (size_t)(s->in_limit - s->next_read);
     if (want) S4C_TRY(read_exact(s->read, s->ctx, s->next_read, s->in, want, &got, d));
     s->next_read += got;
@@ -258,7 +260,7 @@ s4c_status s4c_ckindex_read(const s4c_ckindex *ix, s4c_read_at_fn read, void *ct
     /* Decode up to the entry after the range's end (verified there). */
     size_t end_entry = s4c_cki_find(ix, offset + len - 1) + 1;
     segment s;
-    s4c_status st = seg_open(&s, ix, read, ctx, head, i, end_entry, d);
+    s4c_status st = seg_open(&s, ix, read, ctx, head, i, end_entry, READ_CHUNK, d);
     uint8_t *scratch = NULL;
     if (st == S4C_OK && s.produced < offset) {
         scratch = s4c_malloc(SKIP_CHUNK);
@@ -413,7 +415,7 @@ static void *par_worker(void *arg) {
         s4c_error_detail d;
         s4c_detail_clear(&d);
         segment s;
-        s4c_status st = seg_open(&s, p->ix, p->read, p->ctx, p->head, t, t + 1, &d);
+        s4c_status st = seg_open(&s, p->ix, p->read, p->ctx, p->head, t, t + 1, READ_CHUNK, &d);
         while (st == S4C_OK) {
             chunk *c = par_chunk_get(p);
             if (!c) {
@@ -470,7 +472,7 @@ static s4c_status decode_serial(const s4c_ckindex *ix, s4c_read_at_fn read, void
     uint8_t *buf = s4c_malloc(PAR_CHUNK);
     S4C_RETURN_IF(!buf, s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory"));
     segment s;
-    s4c_status st = seg_open(&s, ix, read, ctx, NULL, 0, ix->count, d);
+    s4c_status st = seg_open(&s, ix, read, ctx, NULL, 0, ix->count, READ_CHUNK, d);
     while (st == S4C_OK) {
         size_t n = 0;
         st = seg_next(&s, buf, PAR_CHUNK, &n, d);
@@ -541,4 +543,112 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
     s4c_free(p.tasks);
     s4c_free(tid);
     return st;
+}
+
+/* ------------------------------------------------------ decode into memory */
+
+/*
+ * Every segment decodes straight into its place in the caller's buffer
+ * (entry i's output starts at dst + uoff[i]), so nothing is copied and no
+ * order is kept between workers. A segment's compressed bytes are read in
+ * one call (up to INTO_READ_MAX), which lets the codecs take their direct
+ * paths: a whole zstd frame, a whole lz4 block, decoded in place.
+ */
+#define INTO_READ_MAX ((size_t)64 << 20)
+
+typedef struct into {
+    const s4c_ckindex *ix;
+    s4c_read_at_fn read;
+    void *ctx;
+    const uint8_t *head;
+    uint8_t *dst;
+    pthread_mutex_t mu;
+    size_t next_task;
+    size_t failed_task;       /* the first failing task in output order (n_tasks: none) */
+    s4c_status status;
+    s4c_error_detail detail;
+} into;
+
+static s4c_status into_task(into *p, size_t t, s4c_error_detail *d) {
+    const s4c_ckindex *ix = p->ix;
+    uint64_t end_c = t + 1 < ix->count ? ix->coff[t + 1] + 8 : ix->compressed_size;
+    uint64_t span = end_c > ix->coff[t] ? end_c - ix->coff[t] : 1;
+    size_t in_cap = span < INTO_READ_MAX ? (size_t)span : INTO_READ_MAX;
+    if (in_cap < READ_CHUNK) in_cap = READ_CHUNK;
+    segment s;
+    s4c_status st = seg_open(&s, ix, p->read, p->ctx, p->head, t, t + 1, in_cap, d);
+    while (st == S4C_OK) {
+        size_t n = 0;
+        st = seg_next(&s, p->dst + s.produced, (size_t)(s.end - s.produced), &n, d);
+        if (n == 0) break;
+        pthread_mutex_lock(&p->mu);
+        int stop = p->failed_task < t;
+        pthread_mutex_unlock(&p->mu);
+        if (stop) break; /* an earlier segment failed: its error is the one reported */
+    }
+    seg_close(&s);
+    return st;
+}
+
+static void *into_worker(void *arg) {
+    into *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t t = p->next_task;
+        if (t >= p->ix->count || p->failed_task < t) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        p->next_task++;
+        pthread_mutex_unlock(&p->mu);
+        s4c_error_detail d;
+        s4c_detail_clear(&d);
+        s4c_status st = into_task(p, t, &d);
+        if (st != S4C_OK) {
+            pthread_mutex_lock(&p->mu);
+            if (t < p->failed_task) {
+                p->failed_task = t;
+                p->status = st;
+                p->detail = d;
+            }
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+}
+
+s4c_status s4c_ckindex_decode_into(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                   unsigned threads, void *dst, size_t cap,
+                                   s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!ix || !read || (!dst && cap), S4C_ERROR_INVALID_ARGUMENT);
+    if (ix->uncompressed_size > cap)
+        return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
+                        "the stream decodes to %llu bytes, the buffer holds %zu",
+                        (unsigned long long)ix->uncompressed_size, cap);
+    if (threads == 0) threads = cpu_count();
+    if (threads > 256) threads = 256;
+    if (threads > ix->count) threads = (unsigned)ix->count;
+
+    uint8_t head[S4C_FINGERPRINT_BYTES];
+    if (ix->count > 1) S4C_TRY(read_head(ix, read, ctx, head, d));
+    into p;
+    memset(&p, 0, sizeof(p));
+    p.ix = ix;
+    p.read = read;
+    p.ctx = ctx;
+    p.head = head;
+    p.dst = dst;
+    p.failed_task = ix->count;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_t *tid = threads > 1 ? s4c_calloc(threads - 1, sizeof(pthread_t)) : NULL;
+    unsigned started = 0;
+    if (tid)
+        for (; started < threads - 1; started++)
+            if (pthread_create(&tid[started], NULL, into_worker, &p) != 0) break;
+    into_worker(&p); /* the calling thread is a worker too */
+    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    s4c_free(tid);
+    pthread_mutex_destroy(&p.mu);
+    if (p.status != S4C_OK && d) *d = p.detail;
+    return p.status;
 }

@@ -418,6 +418,23 @@ static void test_stream(const codec_case *cc, const uint8_t *data, size_t n, uin
         if (st != S4C_OK) fprintf(stderr, "  %s: parallel %u: %s\n", cc->name, t, d.message);
     }
 
+    /* Decode into memory on 1, 2, 3, 4 threads: identical to the data; a
+     * buffer one byte short is refused before anything is decoded. */
+    for (unsigned t = 1; t <= 4; t++) {
+        memset(sk.p, 0xA5, n + 1);
+        st = s4c_ckindex_decode_into(rx, mem_read, &ms, t, sk.p, n + 1, &d);
+        CHECK_OK(st);
+        CHECK(memcmp(sk.p, data, n) == 0 && sk.p[n] == 0xA5);
+        if (st != S4C_OK) fprintf(stderr, "  %s: into %u: %s\n", cc->name, t, d.message);
+    }
+    memset(sk.p, 0xA5, n + 1);
+    CHECK_STATUS(s4c_ckindex_decode_into(rx, mem_read, &ms, 2, sk.p, n - 1, &d),
+                 S4C_ERROR_DST_TOO_SMALL);
+    CHECK_STR_CONTAINS(d.message, "the buffer holds");
+    CHECK(sk.p[0] == 0xA5);
+    CHECK_STATUS(s4c_ckindex_decode_into(rx, mem_read, &ms, 2, NULL, n, &d),
+                 S4C_ERROR_INVALID_ARGUMENT);
+
     /* Writes come one at a time; a failing write stops the decode with its
      * status, after a prefix of the data, on any number of threads. */
     for (unsigned t = 1; t <= 4; t *= 2) {
@@ -458,6 +475,28 @@ static void test_stream(const codec_case *cc, const uint8_t *data, size_t n, uin
     sk.n = 0;
     st = s4c_ckindex_decode_parallel(rx, mem_read, &mt, 2, sink_write, &sk, &d);
     CHECK(st != S4C_OK);
+    for (unsigned t = 1; t <= 2; t++)
+        CHECK(s4c_ckindex_decode_into(rx, mem_read, &mt, t, sk.p, n + 1, &d) != S4C_OK);
+    /* Bytes flipped in the last segment's compressed bytes: decode_into gives
+     * what a serial decode gives, on 1 and 3 threads — the same error, or (an
+     * lz4 stream without checksums cannot tell) the same bytes. */
+    if (count > 1) {
+        s4c_ckindex_entry e;
+        s4c_ckindex_entry_at(rx, count - 1, &e);
+        memcpy(other, comp, cn);
+        size_t at = (size_t)e.compressed_offset + (cn - (size_t)e.compressed_offset) / 2;
+        for (int k = 0; k < 8 && at + k < cn; k++) other[at + k] ^= 0x5A;
+        sink serial = {malloc(n + 1), 0, n + 1};
+        s4c_status want = s4c_ckindex_decode_parallel(rx, mem_read, &mo, 1, sink_write, &serial, &d);
+        if (cc->kind != S4C_KIND_CPU_LZ4 || cc->linked) CHECK(want != S4C_OK);
+        for (unsigned t = 1; t <= 3; t += 2) {
+            st = s4c_ckindex_decode_into(rx, mem_read, &mo, t, sk.p, n + 1, &d);
+            CHECK_STATUS(st, want);
+            if (st != S4C_OK) CHECK(d.message[0] != 0);
+            if (st == S4C_OK) CHECK(serial.n == n && memcmp(sk.p, serial.p, n) == 0);
+        }
+        free(serial.p);
+    }
 
     if (count >= 3) test_forged_entries(enc, enc_n, rx);
     free(other);
@@ -510,6 +549,9 @@ static void test_zstd_seek_table(const uint8_t *data, size_t n) {
             sink sk = {malloc(n), 0, n};
             CHECK_OK(s4c_ckindex_decode_parallel(fast, mem_read, &ms, 3, sink_write, &sk, &d));
             CHECK(sk.n == n && memcmp(sk.p, data, n) == 0);
+            memset(sk.p, 0, n);
+            CHECK_OK(s4c_ckindex_decode_into(fast, mem_read, &ms, 3, sk.p, n, &d));
+            CHECK(memcmp(sk.p, data, n) == 0);
             free(sk.p);
         }
         free(ea);
