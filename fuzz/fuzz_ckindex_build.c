@@ -152,6 +152,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              * misplaces later frames: a local read cannot tell. */
             REQUIRE(got == (usize - off < sizeof buf ? usize - off : sizeof buf));
         }
+        /* The same range, and one from the start across every entry, on 3
+         * threads: the right bytes wherever a scanned index is involved. */
+        for (int k = 0; k < 2; k++) {
+            uint64_t o = k ? 0 : off;
+            size_t want = (size_t)(usize - o < sizeof buf ? usize - o : sizeof buf);
+            if (k && usize <= MAX_OUT) want = (size_t)usize;
+            uint8_t *b2 = malloc(want ? want : 1);
+            REQUIRE(b2);
+            size_t got2 = 0;
+            st = s4c_ckindex_read_parallel(ix, mem_read, &m, o, b2, want, 3, &got2, &d);
+            if (kind != S4C_KIND_CPU_ZSTD) REQUIRE(st == S4C_OK);
+            if (st == S4C_OK) REQUIRE(got2 == want);
+            if (st == S4C_OK && kind != S4C_KIND_CPU_ZSTD)
+                REQUIRE(memcmp(b2, plain.p + o, want) == 0);
+            free(b2);
+        }
     }
     free(plain.p);
     s4c_ckindex_free(ix);

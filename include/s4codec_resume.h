@@ -174,6 +174,16 @@ S4C_API s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *index, s4c_rea
 S4C_API s4c_status s4c_ckindex_decode_into(const s4c_ckindex *index, s4c_read_at_fn read,
                                            void *ctx, unsigned threads, void *dst, size_t cap,
                                            s4c_error_detail *detail);
+/**
+ * s4c_ckindex_read on `threads` threads (0 = all cores; the calling thread is
+ * one of them): the segments the range covers decode in parallel, in place;
+ * same clamping, checks and *got as s4c_ckindex_read. Worth it for reads that
+ * span several entries; one segment runs on the calling thread alone.
+ */
+S4C_API s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *index, s4c_read_at_fn read,
+                                             void *ctx, uint64_t offset, void *dst, size_t len,
+                                             unsigned threads, size_t *got,
+                                             s4c_error_detail *detail);
 
 #ifdef __cplusplus
 }

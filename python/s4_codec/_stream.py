@@ -255,7 +255,7 @@ _PEEK = 64 * 1024
 class _S4File(io.BufferedIOBase):
     """A read-only, seekable file of the decompressed content of a .zst/.gz/.lz4 file."""
 
-    def __init__(self, path, index=True, checkpoint_spacing=0):
+    def __init__(self, path, index=True, checkpoint_spacing=0, threads=0):
         self._lock = threading.RLock()
         self._raw = io.open(path, "rb", buffering=0)
         self.name = path
@@ -266,6 +266,10 @@ class _S4File(io.BufferedIOBase):
         self._dec = None
         self._checkpoints = []  # (produced, consumed, blob or decoder) for seeking back
         self._spacing = checkpoint_spacing
+        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
+            self._raw.close()
+            raise ValueError("threads must be an int >= 0, not %r" % (threads,))
+        self._threads = threads
         try:
             self._head = self._pread(0, FINGERPRINT_BYTES)
             ipath = os.fspath(path) + CHECKPOINT_INDEX_SUFFIX
@@ -357,7 +361,7 @@ class _S4File(io.BufferedIOBase):
 
     def _decode(self, offset, n):
         if self._index is not None:
-            return self._index.read(self._raw, offset, n)
+            return self._index.read(self._raw, offset, n, self._threads)
         return self._decode_forward(offset, n)
 
     def _checked(self):
@@ -450,13 +454,14 @@ class _S4File(io.BufferedIOBase):
         raise io.UnsupportedOperation("fileno: the decompressed content has no descriptor")
 
 
-def open(path, mode="rb", index=True, checkpoint_spacing=0):
+def open(path, mode="rb", index=True, checkpoint_spacing=0, threads=0):
     """Opens a .zst/.gz/.lz4 file for reading its decompressed content: a seekable
     ``io.BufferedIOBase``. With ``PATH.s4ci`` beside it (and ``index`` true), reads and seeks
     go through the checkpoint index (random access; an index of another file raises
-    ``S4StateForeignError``); otherwise the file is decoded forward, remembering a checkpoint
-    every ``checkpoint_spacing`` output bytes (0 = 4 MiB) so that seeking back restarts from
-    the nearest one."""
+    ``S4StateForeignError``), and a read that spans several of its checkpoints decodes them on
+    up to ``threads`` threads (0 = all cores, 1 = none), each in place; otherwise the file is
+    decoded forward, remembering a checkpoint every ``checkpoint_spacing`` output bytes
+    (0 = 4 MiB) so that seeking back restarts from the nearest one."""
     if mode not in ("rb", "r"):
         raise ValueError("mode must be 'rb', not %r" % (mode,))
-    return _S4File(path, index=index, checkpoint_spacing=checkpoint_spacing)
+    return _S4File(path, index=index, checkpoint_spacing=checkpoint_spacing, threads=threads)

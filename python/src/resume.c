@@ -537,17 +537,19 @@ static PyObject *ck_check_stream(PyObject *op, PyTypeObject *cls, PyObject *cons
 /* read(file, offset, length) -> bytes (shorter at the end of the stream) */
 static PyObject *ck_read(PyObject *op, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
                          PyObject *kwnames) {
-    static const char *const names[] = {"file", "offset", "length"};
+    static const char *const names[] = {"file", "offset", "length", "threads"};
     s4py_state *st = PyType_GetModuleState(cls);
     ckindex_object *self = (ckindex_object *)op;
-    PyObject *argv[3];
-    if (s4py_bind_args("read", args, nargs, kwnames, names, 3, 3, argv) < 0) return NULL;
+    PyObject *argv[4];
+    if (s4py_bind_args("read", args, nargs, kwnames, names, 4, 3, argv) < 0) return NULL;
     int fd = as_fd(argv[0]);
     if (fd < 0) return NULL;
-    uint64_t offset;
+    uint64_t offset, threads = 1;
     size_t length;
     if (s4py_as_u64(argv[1], "offset", &offset) < 0 || s4py_as_size(argv[2], "length", &length) < 0)
         return NULL;
+    if (argv[3] && s4py_as_u64(argv[3], "threads", &threads) < 0) return NULL;
+    if (threads > 256) threads = 256;
     uint64_t total = s4c_ckindex_uncompressed_size(self->index);
     if (offset >= total) return PyBytes_FromStringAndSize(NULL, 0);
     if (length > total - offset) length = (size_t)(total - offset);
@@ -558,8 +560,12 @@ static PyObject *ck_read(PyObject *op, PyTypeObject *cls, PyObject *const *args,
     size_t got = 0;
     s4c_status rc;
     char *dst = PyBytes_AS_STRING(out);
-    Py_BEGIN_ALLOW_THREADS rc =
-        s4c_ckindex_read(self->index, fd_read_at, &fd, offset, dst, length, &got, &d);
+    Py_BEGIN_ALLOW_THREADS
+    if (threads == 1)
+        rc = s4c_ckindex_read(self->index, fd_read_at, &fd, offset, dst, length, &got, &d);
+    else
+        rc = s4c_ckindex_read_parallel(self->index, fd_read_at, &fd, offset, dst, length,
+                                       (unsigned)threads, &got, &d);
     Py_END_ALLOW_THREADS
     if (rc != S4C_OK) {
         Py_DECREF(out);
@@ -577,8 +583,8 @@ static PyMethodDef ck_methods[] = {
      "check_stream($self, /, file)\n--\n\nRaises S4StateForeignError unless the index belongs "
      "to the file (object with fileno() or a descriptor)."},
     {"read", (PyCFunction)(void (*)(void))ck_read, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
-     "read($self, /, file, offset, length)\n--\n\nDecodes [offset, offset + length) of the "
-     "output."},
+     "read($self, /, file, offset, length, threads=1)\n--\n\nDecodes [offset, offset + "
+     "length) of the output; threads != 1: the segments it spans in parallel (0 = all cores)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -549,10 +549,14 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
 
 /*
  * Every segment decodes straight into its place in the caller's buffer
- * (entry i's output starts at dst + uoff[i]), so nothing is copied and no
- * order is kept between workers. A segment's compressed bytes are read in
- * one call (up to INTO_READ_MAX), which lets the codecs take their direct
- * paths: a whole zstd frame, a whole lz4 block, decoded in place.
+ * (entry i's output starts at dst + uoff[i] - offset), so nothing is copied
+ * and no order is kept between workers. A segment's compressed bytes are read
+ * in one call (up to INTO_READ_MAX), which lets the codecs take their direct
+ * paths: a whole zstd frame, a whole lz4 block, decoded in place. Output of
+ * the first segment before lo goes through a scratch buffer. Every segment
+ * the range runs past is checked at its end (its successor's entry); the
+ * range's last segment stops at hi, as s4c_ckindex_read does, unless to_end
+ * (decode_into: the whole stream, checked to its clean end).
  */
 #define INTO_READ_MAX ((size_t)64 << 20)
 
@@ -561,10 +565,12 @@ typedef struct into {
     s4c_read_at_fn read;
     void *ctx;
     const uint8_t *head;
-    uint8_t *dst;
+    uint8_t *dst;             /* output byte lo goes to dst[0] */
+    uint64_t lo, hi;
+    int to_end;               /* decode the range's last segment to its end (and check it) */
     pthread_mutex_t mu;
-    size_t next_task;
-    size_t failed_task;       /* the first failing task in output order (n_tasks: none) */
+    size_t next_task, end_task;
+    size_t failed_task;       /* the first failing task in output order (end_task: none) */
     s4c_status status;
     s4c_error_detail detail;
 } into;
@@ -576,16 +582,34 @@ static s4c_status into_task(into *p, size_t t, s4c_error_detail *d) {
     size_t in_cap = span < INTO_READ_MAX ? (size_t)span : INTO_READ_MAX;
     if (in_cap < READ_CHUNK) in_cap = READ_CHUNK;
     segment s;
+    uint8_t *scratch = NULL;
     s4c_status st = seg_open(&s, ix, p->read, p->ctx, p->head, t, t + 1, in_cap, d);
     while (st == S4C_OK) {
+        uint64_t pos = s.produced;
+        uint8_t *out;
+        size_t cap;
+        if (pos >= p->hi && pos < s.end && !p->to_end) break; /* as s4c_ckindex_read */
+        if (pos >= p->lo && pos < p->hi) {
+            out = p->dst + (pos - p->lo);
+            cap = (size_t)((p->hi < s.end ? p->hi : s.end) - pos);
+        } else {
+            if (!scratch && !(scratch = s4c_malloc(SKIP_CHUNK))) {
+                st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+                break;
+            }
+            uint64_t stop = pos < p->lo ? p->lo : s.end;
+            out = scratch;
+            cap = stop - pos < SKIP_CHUNK ? (size_t)(stop - pos) : SKIP_CHUNK;
+        }
         size_t n = 0;
-        st = seg_next(&s, p->dst + s.produced, (size_t)(s.end - s.produced), &n, d);
+        st = seg_next(&s, out, cap, &n, d);
         if (n == 0) break;
         pthread_mutex_lock(&p->mu);
         int stop = p->failed_task < t;
         pthread_mutex_unlock(&p->mu);
         if (stop) break; /* an earlier segment failed: its error is the one reported */
     }
+    s4c_free(scratch);
     seg_close(&s);
     return st;
 }
@@ -595,7 +619,7 @@ static void *into_worker(void *arg) {
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t t = p->next_task;
-        if (t >= p->ix->count || p->failed_task < t) {
+        if (t >= p->end_task || p->failed_task < t) {
             pthread_mutex_unlock(&p->mu);
             return NULL;
         }
@@ -616,29 +640,33 @@ static void *into_worker(void *arg) {
     }
 }
 
-s4c_status s4c_ckindex_decode_into(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
-                                   unsigned threads, void *dst, size_t cap,
-                                   s4c_error_detail *d) {
-    s4c_detail_clear(d);
-    S4C_RETURN_IF(!ix || !read || (!dst && cap), S4C_ERROR_INVALID_ARGUMENT);
-    if (ix->uncompressed_size > cap)
-        return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
-                        "the stream decodes to %llu bytes, the buffer holds %zu",
-                        (unsigned long long)ix->uncompressed_size, cap);
-    if (threads == 0) threads = cpu_count();
-    if (threads > 256) threads = 256;
-    if (threads > ix->count) threads = (unsigned)ix->count;
-
-    uint8_t head[S4C_FINGERPRINT_BYTES];
-    if (ix->count > 1) S4C_TRY(read_head(ix, read, ctx, head, d));
+/* Decodes output [lo, hi) (within the stream; lo == hi only for an empty
+ * stream, which is still decoded and checked) into dst on up to `threads`
+ * threads, the caller's among them. */
+static s4c_status decode_range_into(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                    unsigned threads, uint64_t lo, uint64_t hi, int to_end,
+                                    uint8_t *dst, s4c_error_detail *d) {
     into p;
     memset(&p, 0, sizeof(p));
+    p.to_end = to_end;
+    p.next_task = s4c_cki_find(ix, lo);
+    p.end_task = hi > lo ? s4c_cki_find(ix, hi - 1) + 1 : p.next_task + 1;
+    size_t tasks = p.end_task - p.next_task;
+    if (threads == 0) threads = cpu_count();
+    if (threads > 256) threads = 256;
+    if (threads > tasks) threads = (unsigned)tasks;
+    uint8_t head[S4C_FINGERPRINT_BYTES];
+    int need_head = 0;
+    for (size_t t = p.next_task; t < p.end_task && !need_head; t++) need_head = ix->slen[t] != 0;
+    if (need_head) S4C_TRY(read_head(ix, read, ctx, head, d));
     p.ix = ix;
     p.read = read;
     p.ctx = ctx;
     p.head = head;
     p.dst = dst;
-    p.failed_task = ix->count;
+    p.lo = lo;
+    p.hi = hi;
+    p.failed_task = p.end_task;
     pthread_mutex_init(&p.mu, NULL);
     pthread_t *tid = threads > 1 ? s4c_calloc(threads - 1, sizeof(pthread_t)) : NULL;
     unsigned started = 0;
@@ -651,4 +679,29 @@ s4c_status s4c_ckindex_decode_into(const s4c_ckindex *ix, s4c_read_at_fn read, v
     pthread_mutex_destroy(&p.mu);
     if (p.status != S4C_OK && d) *d = p.detail;
     return p.status;
+}
+
+s4c_status s4c_ckindex_decode_into(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                   unsigned threads, void *dst, size_t cap,
+                                   s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!ix || !read || (!dst && cap), S4C_ERROR_INVALID_ARGUMENT);
+    if (ix->uncompressed_size > cap)
+        return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
+                        "the stream decodes to %llu bytes, the buffer holds %zu",
+                        (unsigned long long)ix->uncompressed_size, cap);
+    return decode_range_into(ix, read, ctx, threads, 0, ix->uncompressed_size, 1, dst, d);
+}
+
+s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                     uint64_t offset, void *dst, size_t len, unsigned threads,
+                                     size_t *got, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    if (got) *got = 0;
+    S4C_RETURN_IF(!ix || !read || !got || (!dst && len), S4C_ERROR_INVALID_ARGUMENT);
+    if (offset >= ix->uncompressed_size || len == 0) return S4C_OK;
+    if (len > ix->uncompressed_size - offset) len = (size_t)(ix->uncompressed_size - offset);
+    S4C_TRY(decode_range_into(ix, read, ctx, threads, offset, offset + len, 0, dst, d));
+    *got = len;
+    return S4C_OK;
 }

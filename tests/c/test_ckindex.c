@@ -375,7 +375,7 @@ static void test_stream(const codec_case *cc, const uint8_t *data, size_t n, uin
 
     /* Random reads (through the decoded index) against the plain data. */
     const s4c_ckindex *rx = back ? back : ix;
-    uint8_t *buf = malloc(1 << 20);
+    uint8_t *buf = malloc((n > ((size_t)1 << 20) ? n : ((size_t)1 << 20)) + 1);
     uint64_t seed = 7;
     for (int k = 0; k < 40; k++) {
         seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
@@ -403,10 +403,32 @@ static void test_stream(const codec_case *cc, const uint8_t *data, size_t n, uin
             CHECK(0);
             break;
         }
+        /* The same read on 1-3 threads, in place (the byte after it untouched). */
+        unsigned threads = (unsigned)(k % 3) + 1;
+        memset(buf, 0xA5, want + 1);
+        got = 0;
+        st = s4c_ckindex_read_parallel(rx, mem_read, &ms, off, buf, len, threads, &got, &d);
+        CHECK_OK(st);
+        CHECK_EQ_U64(got, want);
+        if (st != S4C_OK || got != want || memcmp(buf, data + off, want) != 0 ||
+            buf[want] != 0xA5) {
+            fprintf(stderr, "  %s: read_parallel %llu+%zu on %u: %s\n", cc->name,
+                    (unsigned long long)off, len, threads, d.message);
+            CHECK(0);
+            break;
+        }
     }
     size_t got = 1;
     CHECK_OK(s4c_ckindex_read(rx, mem_read, &ms, n, buf, 10, &got, &d));
     CHECK_EQ_U64(got, 0);
+    got = 1;
+    CHECK_OK(s4c_ckindex_read_parallel(rx, mem_read, &ms, n, buf, 10, 2, &got, &d));
+    CHECK_EQ_U64(got, 0);
+    /* The whole stream through read_parallel, and the last byte alone. */
+    CHECK_OK(s4c_ckindex_read_parallel(rx, mem_read, &ms, 0, buf, n, 0, &got, &d));
+    CHECK(got == n && memcmp(buf, data, n) == 0);
+    CHECK_OK(s4c_ckindex_read_parallel(rx, mem_read, &ms, n - 1, buf, 1, 3, &got, &d));
+    CHECK(got == 1 && buf[0] == data[n - 1]);
 
     /* Parallel decode on 1, 2, 4 threads: identical to the data. */
     sink sk = {malloc(n + 1), 0, n + 1};
@@ -580,6 +602,25 @@ static void test_codecs(void) {
     /* A tiny stream (shorter than the fingerprint) and spacing 1. */
     test_stream(&cases[0], data, 3000, 1);
     test_zstd_seek_table(data, n);
+    /* Empty streams: decode_into places nothing but still checks the stream. */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t cn = 0;
+        uint8_t *comp = compress(cases[i].kind, data, 0, cases[i].zstd_frame, cases[i].linked, &cn);
+        CHECK(comp != NULL);
+        if (!comp) continue;
+        mem_stream ms = {comp, cn};
+        s4c_ckindex *ix = NULL;
+        s4c_error_detail d;
+        CHECK_OK(s4c_ckindex_build(mem_read, &ms, 0, &ix, &d));
+        if (ix) {
+            CHECK_EQ_U64(s4c_ckindex_uncompressed_size(ix), 0);
+            CHECK_OK(s4c_ckindex_decode_into(ix, mem_read, &ms, 2, NULL, 0, &d));
+            mem_stream cut = {comp, cn - 1};
+            CHECK(s4c_ckindex_decode_into(ix, mem_read, &cut, 2, NULL, 0, &d) != S4C_OK);
+        }
+        s4c_ckindex_free(ix);
+        free(comp);
+    }
     free(data);
 }
 

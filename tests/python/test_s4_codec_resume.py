@@ -351,6 +351,28 @@ def test_open_random_reads(codec, use_index, tmp_path):
         assert f.read() == DATA
 
 
+@pytest.mark.parametrize("codec", CODECS)
+def test_open_threads(codec, tmp_path):
+    # Reads that span several checkpoints decode them on `threads` threads, in place: the
+    # same bytes for every count; a bad count is refused before anything is opened.
+    path = str(tmp_path / "data.bin")
+    with open(path, "wb") as f:
+        f.write(stream_of(codec))
+    s4_codec.build_index(path, spacing=SPACING)
+    rng = random.Random(7)
+    for threads in (0, 1, 2, 3):
+        with s4_codec.open(path, threads=threads) as f:
+            assert f.read() == DATA
+            for _ in range(6):
+                off = rng.randrange(len(DATA))
+                n = rng.choice([1, 3 * SPACING, len(DATA)])
+                f.seek(off)
+                assert f.read(n) == DATA[off:off + n]
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="threads"):
+            s4_codec.open(path, threads=bad)
+
+
 def test_open_with_a_foreign_or_corrupt_index(tmp_path):
     a, b = str(tmp_path / "a.lz4"), str(tmp_path / "b.lz4")
     with open(a, "wb") as f:
