@@ -635,8 +635,86 @@ static void test_build_errors(void) {
     CHECK_STATUS(s4c_ckindex_build(NULL, &ms, 0, &ix, &d), S4C_ERROR_INVALID_ARGUMENT);
 }
 
+/* Allocation failures while decoding through an index (decode_into,
+ * read_parallel, decode_parallel), on 1 and 2 threads:
+ * a clean S4C_ERROR_OUT_OF_MEMORY (never another status, a crash or a leak —
+ * ASan checks the last), and success once enough allocations are allowed. */
+static atomic_int alloc_left = -1; /* >= 0: allocations left before failures */
+static void *limited_malloc(size_t n) {
+    int left = atomic_load(&alloc_left);
+    while (left > 0 && !atomic_compare_exchange_weak(&alloc_left, &left, left - 1)) {
+    }
+    if (left == 0) return NULL;
+    return malloc(n);
+}
+
+static void test_out_of_memory(void) {
+    size_t n = (size_t)3 << 20;
+    uint8_t *data = malloc(n);
+    check_fill(data, n, 44, 1);
+    static const codec_case cases[] = {
+        {"lz4-linked", S4C_KIND_CPU_LZ4, 0, 1},
+        {"gzip", S4C_KIND_CPU_GZIP, 0, 0},
+        {"zstd-frames", S4C_KIND_CPU_ZSTD, 512 << 10, 0},
+    };
+    uint8_t *out = malloc(n);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t cn = 0;
+        uint8_t *comp = compress(cases[i].kind, data, n, cases[i].zstd_frame, cases[i].linked, &cn);
+        mem_stream ms = {comp, cn};
+        s4c_ckindex *ix = NULL;
+        s4c_error_detail d;
+        CHECK_OK(s4c_ckindex_build(mem_read, &ms, 512 << 10, &ix, &d));
+        if (!ix) {
+            free(comp);
+            continue;
+        }
+        s4c_set_memory_allocator(limited_malloc, free);
+        int ok_into = 0, ok_read = 0;
+        for (int k = 0; k < 40; k++) {
+            for (unsigned t = 1; t <= 2; t++) {
+                atomic_store(&alloc_left, k);
+                s4c_status st = s4c_ckindex_decode_into(ix, mem_read, &ms, t, out, n, &d);
+                atomic_store(&alloc_left, -1);
+                CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+                if (st != S4C_OK && st != S4C_ERROR_OUT_OF_MEMORY)
+                    fprintf(stderr, "  %s: decode_into, %d allocations, %u threads: %s: %s\n",
+                            cases[i].name, k, t, s4c_status_name(st), d.message);
+                if (st == S4C_OK) CHECK(memcmp(out, data, n) == 0);
+                ok_into += st == S4C_OK;
+                size_t got = 0;
+                atomic_store(&alloc_left, k);
+                st = s4c_ckindex_read_parallel(ix, mem_read, &ms, n / 3, out, n / 2, t, &got, &d);
+                atomic_store(&alloc_left, -1);
+                CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+                if (st != S4C_OK && st != S4C_ERROR_OUT_OF_MEMORY)
+                    fprintf(stderr, "  %s: read_parallel, %d allocations, %u threads: %s: %s\n",
+                            cases[i].name, k, t, s4c_status_name(st), d.message);
+                if (st == S4C_OK) CHECK(got == n / 2 && memcmp(out, data + n / 3, n / 2) == 0);
+                ok_read += st == S4C_OK;
+                sink sk = {out, 0, n};
+                atomic_store(&alloc_left, k);
+                st = s4c_ckindex_decode_parallel(ix, mem_read, &ms, t, sink_write, &sk, &d);
+                atomic_store(&alloc_left, -1);
+                CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+                if (st != S4C_OK && st != S4C_ERROR_OUT_OF_MEMORY)
+                    fprintf(stderr, "  %s: decode_parallel, %d allocations, %u threads: %s: %s\n",
+                            cases[i].name, k, t, s4c_status_name(st), d.message);
+                if (st == S4C_OK) CHECK(sk.n == n && memcmp(out, data, n) == 0);
+            }
+        }
+        s4c_set_memory_allocator(NULL, NULL);
+        CHECK(ok_into > 0 && ok_into < 80 && ok_read > 0 && ok_read < 80);
+        s4c_ckindex_free(ix);
+        free(comp);
+    }
+    free(out);
+    free(data);
+}
+
 int main(void) {
     test_golden();
+    test_out_of_memory();
     test_header_checks();
     test_build_errors();
     test_codecs();
