@@ -115,6 +115,8 @@ typedef s4c_status (*s4c_read_at_fn)(void *ctx, uint64_t offset, void *buf, size
                                      size_t *got);
 /** Receives output in order. */
 typedef s4c_status (*s4c_write_fn)(void *ctx, const void *buf, size_t len);
+/** Receives output bytes [offset, offset + len), in any order, from several threads at once. */
+typedef s4c_status (*s4c_write_at_fn)(void *ctx, uint64_t offset, const void *buf, size_t len);
 
 typedef struct s4c_ckindex s4c_ckindex;
 
@@ -174,6 +176,20 @@ S4C_API s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *index, s4c_rea
 S4C_API s4c_status s4c_ckindex_decode_into(const s4c_ckindex *index, s4c_read_at_fn read,
                                            void *ctx, unsigned threads, void *dst, size_t cap,
                                            s4c_error_detail *detail);
+/**
+ * Decodes the whole stream on `threads` threads (0 = all cores; the calling
+ * thread is one of them) and hands each piece to `write_at` with its output
+ * offset: no order between threads and no hand-off, for outputs that take
+ * positional writes (pwrite on a file). Each worker decodes a segment into
+ * its own buffer (up to 8 MiB) and writes it. Every output byte is written
+ * exactly once on success. On failure — a segment's decoding, or a failing
+ * `write_at`, whose status is returned — the error of the first failing
+ * segment in output order is returned; pieces of other segments may have
+ * been written.
+ */
+S4C_API s4c_status s4c_ckindex_decode_at(const s4c_ckindex *index, s4c_read_at_fn read,
+                                         void *ctx, unsigned threads, s4c_write_at_fn write_at,
+                                         void *write_ctx, s4c_error_detail *detail);
 /**
  * s4c_ckindex_read on `threads` threads (0 = all cores; the calling thread is
  * one of them): the segments the range covers decode in parallel, in place;

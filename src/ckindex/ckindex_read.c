@@ -565,7 +565,9 @@ typedef struct into {
     s4c_read_at_fn read;
     void *ctx;
     const uint8_t *head;
-    uint8_t *dst;             /* output byte lo goes to dst[0] */
+    uint8_t *dst;             /* output byte lo goes to dst[0] (NULL: write_at) */
+    s4c_write_at_fn write_at; /* else: each worker's buffer is handed to it */
+    void *wctx;
     uint64_t lo, hi;
     int to_end;               /* decode the range's last segment to its end (and check it) */
     pthread_mutex_t mu;
@@ -575,7 +577,25 @@ typedef struct into {
     s4c_error_detail detail;
 } into;
 
-static s4c_status into_task(into *p, size_t t, s4c_error_detail *d) {
+/* A worker's output buffer in write_at mode: grown to the segment's output
+ * size (at most WRITE_AT_MAX), so that the codecs' direct paths still apply. */
+#define WRITE_AT_MAX ((size_t)8 << 20)
+typedef struct wbuf {
+    uint8_t *p;
+    size_t cap, fill;
+    uint64_t at;              /* output offset of p[0] */
+} wbuf;
+
+static s4c_status wbuf_flush(into *p, wbuf *w, s4c_error_detail *d) {
+    if (!w->fill) return S4C_OK;
+    s4c_status ws = p->write_at(p->wctx, w->at, w->p, w->fill);
+    w->at += w->fill;
+    w->fill = 0;
+    if (ws != S4C_OK) return s4c_fail(d, ws, "writing the output failed");
+    return S4C_OK;
+}
+
+static s4c_status into_task(into *p, size_t t, wbuf *w, s4c_error_detail *d) {
     const s4c_ckindex *ix = p->ix;
     uint64_t end_c = t + 1 < ix->count ? ix->coff[t + 1] + 8 : ix->compressed_size;
     uint64_t span = end_c > ix->coff[t] ? end_c - ix->coff[t] : 1;
@@ -588,8 +608,26 @@ static s4c_status into_task(into *p, size_t t, s4c_error_detail *d) {
         uint64_t pos = s.produced;
         uint8_t *out;
         size_t cap;
+        int to_w = 0; /* decoding into the worker's write_at buffer */
         if (pos >= p->hi && pos < s.end && !p->to_end) break; /* as s4c_ckindex_read */
-        if (pos >= p->lo && pos < p->hi) {
+        if (pos >= p->lo && pos < p->hi && p->write_at) {
+            uint64_t stop = p->hi < s.end ? p->hi : s.end;
+            if (!w->p) {
+                uint64_t seg = s.end - pos;
+                size_t want = seg < WRITE_AT_MAX ? (size_t)seg : WRITE_AT_MAX;
+                if (want < SKIP_CHUNK) want = SKIP_CHUNK;
+                if (!(w->p = s4c_malloc(want))) {
+                    st = s4c_fail(d, S4C_ERROR_OUT_OF_MEMORY, "out of memory");
+                    break;
+                }
+                w->cap = want;
+            }
+            if (!w->fill) w->at = pos;
+            to_w = 1;
+            out = w->p + w->fill;
+            cap = w->cap - w->fill;
+            if (stop - pos < cap) cap = (size_t)(stop - pos);
+        } else if (pos >= p->lo && pos < p->hi) {
             out = p->dst + (pos - p->lo);
             cap = (size_t)((p->hi < s.end ? p->hi : s.end) - pos);
         } else {
@@ -603,12 +641,18 @@ static s4c_status into_task(into *p, size_t t, s4c_error_detail *d) {
         }
         size_t n = 0;
         st = seg_next(&s, out, cap, &n, d);
+        if (to_w && n) {
+            w->fill += n;
+            uint64_t stop = p->hi < s.end ? p->hi : s.end;
+            if (st == S4C_OK && (w->fill == w->cap || pos + n == stop)) st = wbuf_flush(p, w, d);
+        }
         if (n == 0) break;
         pthread_mutex_lock(&p->mu);
         int stop = p->failed_task < t;
         pthread_mutex_unlock(&p->mu);
         if (stop) break; /* an earlier segment failed: its error is the one reported */
     }
+    w->fill = 0; /* a failed segment's unwritten bytes are dropped */
     s4c_free(scratch);
     seg_close(&s);
     return st;
@@ -616,18 +660,20 @@ static s4c_status into_task(into *p, size_t t, s4c_error_detail *d) {
 
 static void *into_worker(void *arg) {
     into *p = arg;
+    wbuf w = {NULL, 0, 0, 0};
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t t = p->next_task;
         if (t >= p->end_task || p->failed_task < t) {
             pthread_mutex_unlock(&p->mu);
+            s4c_free(w.p);
             return NULL;
         }
         p->next_task++;
         pthread_mutex_unlock(&p->mu);
         s4c_error_detail d;
         s4c_detail_clear(&d);
-        s4c_status st = into_task(p, t, &d);
+        s4c_status st = into_task(p, t, &w, &d);
         if (st != S4C_OK) {
             pthread_mutex_lock(&p->mu);
             if (t < p->failed_task) {
@@ -645,10 +691,13 @@ static void *into_worker(void *arg) {
  * threads, the caller's among them. */
 static s4c_status decode_range_into(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
                                     unsigned threads, uint64_t lo, uint64_t hi, int to_end,
-                                    uint8_t *dst, s4c_error_detail *d) {
+                                    uint8_t *dst, s4c_write_at_fn write_at, void *wctx,
+                                    s4c_error_detail *d) {
     into p;
     memset(&p, 0, sizeof(p));
     p.to_end = to_end;
+    p.write_at = write_at;
+    p.wctx = wctx;
     p.next_task = s4c_cki_find(ix, lo);
     p.end_task = hi > lo ? s4c_cki_find(ix, hi - 1) + 1 : p.next_task + 1;
     size_t tasks = p.end_task - p.next_task;
@@ -690,7 +739,8 @@ s4c_status s4c_ckindex_decode_into(const s4c_ckindex *ix, s4c_read_at_fn read, v
         return s4c_fail(d, S4C_ERROR_DST_TOO_SMALL,
                         "the stream decodes to %llu bytes, the buffer holds %zu",
                         (unsigned long long)ix->uncompressed_size, cap);
-    return decode_range_into(ix, read, ctx, threads, 0, ix->uncompressed_size, 1, dst, d);
+    return decode_range_into(ix, read, ctx, threads, 0, ix->uncompressed_size, 1, dst, NULL,
+                             NULL, d);
 }
 
 s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
@@ -701,7 +751,17 @@ s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *ix, s4c_read_at_fn read,
     S4C_RETURN_IF(!ix || !read || !got || (!dst && len), S4C_ERROR_INVALID_ARGUMENT);
     if (offset >= ix->uncompressed_size || len == 0) return S4C_OK;
     if (len > ix->uncompressed_size - offset) len = (size_t)(ix->uncompressed_size - offset);
-    S4C_TRY(decode_range_into(ix, read, ctx, threads, offset, offset + len, 0, dst, d));
+    S4C_TRY(decode_range_into(ix, read, ctx, threads, offset, offset + len, 0, dst, NULL, NULL,
+                              d));
     *got = len;
     return S4C_OK;
+}
+
+s4c_status s4c_ckindex_decode_at(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
+                                 unsigned threads, s4c_write_at_fn write_at, void *write_ctx,
+                                 s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    S4C_RETURN_IF(!ix || !read || !write_at, S4C_ERROR_INVALID_ARGUMENT);
+    return decode_range_into(ix, read, ctx, threads, 0, ix->uncompressed_size, 1, NULL, write_at,
+                             write_ctx, d);
 }

@@ -64,6 +64,45 @@ static s4c_status strict_write(void *ctx, const void *buf, size_t len) {
     return st;
 }
 
+/*
+ * A positional sink (s4c_ckindex_decode_at): called from several threads; it
+ * stores each piece at its offset, counts the bytes written more than once
+ * or out of bounds, and fails with S4C_ERROR_BACKEND on call fail_at (0: never).
+ */
+typedef struct at_sink {
+    uint8_t *p, *seen;
+    size_t cap;
+    atomic_size_t bytes;
+    atomic_int twice, outside, calls;
+    int fail_at;
+} at_sink;
+
+static void at_sink_reset(at_sink *k, uint8_t *p, uint8_t *seen, size_t cap, int fail_at) {
+    k->p = p;
+    k->seen = seen;
+    k->cap = cap;
+    memset(seen, 0, cap);
+    atomic_store(&k->bytes, 0);
+    atomic_store(&k->twice, 0);
+    atomic_store(&k->outside, 0);
+    atomic_store(&k->calls, 0);
+    k->fail_at = fail_at;
+}
+
+static s4c_status at_write(void *ctx, uint64_t off, const void *buf, size_t len) {
+    at_sink *k = ctx;
+    if (atomic_fetch_add(&k->calls, 1) + 1 == k->fail_at) return S4C_ERROR_BACKEND;
+    if (off > k->cap || len > k->cap - off) {
+        atomic_fetch_add(&k->outside, 1);
+        return S4C_OK;
+    }
+    memcpy(k->p + off, buf, len);
+    for (size_t i = 0; i < len; i++)
+        if (k->seen[off + i]++) atomic_fetch_add(&k->twice, 1);
+    atomic_fetch_add(&k->bytes, len);
+    return S4C_OK;
+}
+
 /* Compresses src with a streaming encoder (one frame/member, or zstd frames
  * of `frame` bytes). Returns a malloc'd buffer. */
 static uint8_t *compress(uint32_t kind, const uint8_t *src, size_t n, uint64_t frame, int linked,
@@ -457,6 +496,33 @@ static void test_stream(const codec_case *cc, const uint8_t *data, size_t n, uin
     CHECK_STATUS(s4c_ckindex_decode_into(rx, mem_read, &ms, 2, NULL, n, &d),
                  S4C_ERROR_INVALID_ARGUMENT);
 
+    /* Positional writes on 1-4 threads: every byte once, in bounds; a failing
+     * write stops the decode with its status. */
+    {
+        uint8_t *seen = malloc(n + 1);
+        at_sink k;
+        for (unsigned t = 1; t <= 4; t++) {
+            at_sink_reset(&k, sk.p, seen, n, 0);
+            memset(sk.p, 0, n);
+            st = s4c_ckindex_decode_at(rx, mem_read, &ms, t, at_write, &k, &d);
+            CHECK_OK(st);
+            CHECK(atomic_load(&k.bytes) == n && atomic_load(&k.twice) == 0 &&
+                  atomic_load(&k.outside) == 0 && memcmp(sk.p, data, n) == 0);
+            if (st != S4C_OK) fprintf(stderr, "  %s: decode_at %u: %s\n", cc->name, t, d.message);
+        }
+        for (unsigned t = 1; t <= 2; t++) {
+            at_sink_reset(&k, sk.p, seen, n, 2);
+            st = s4c_ckindex_decode_at(rx, mem_read, &ms, t, at_write, &k, &d);
+            if (atomic_load(&k.calls) >= 2) {
+                CHECK_STATUS(st, S4C_ERROR_BACKEND);
+                CHECK_STR_CONTAINS(d.message, "writing the output failed");
+            }
+        }
+        CHECK_STATUS(s4c_ckindex_decode_at(rx, mem_read, &ms, 2, NULL, &k, &d),
+                     S4C_ERROR_INVALID_ARGUMENT);
+        free(seen);
+    }
+
     /* Writes come one at a time; a failing write stops the decode with its
      * status, after a prefix of the data, on any number of threads. */
     for (unsigned t = 1; t <= 4; t *= 2) {
@@ -636,7 +702,7 @@ static void test_build_errors(void) {
 }
 
 /* Allocation failures while decoding through an index (decode_into,
- * read_parallel, decode_parallel), on 1 and 2 threads:
+ * read_parallel, decode_parallel, decode_at), on 1 and 2 threads:
  * a clean S4C_ERROR_OUT_OF_MEMORY (never another status, a crash or a leak —
  * ASan checks the last), and success once enough allocations are allowed. */
 static atomic_int alloc_left = -1; /* >= 0: allocations left before failures */
@@ -657,7 +723,7 @@ static void test_out_of_memory(void) {
         {"gzip", S4C_KIND_CPU_GZIP, 0, 0},
         {"zstd-frames", S4C_KIND_CPU_ZSTD, 512 << 10, 0},
     };
-    uint8_t *out = malloc(n);
+    uint8_t *out = malloc(n), *seen = malloc(n);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t cn = 0;
         uint8_t *comp = compress(cases[i].kind, data, n, cases[i].zstd_frame, cases[i].linked, &cn);
@@ -701,6 +767,13 @@ static void test_out_of_memory(void) {
                     fprintf(stderr, "  %s: decode_parallel, %d allocations, %u threads: %s: %s\n",
                             cases[i].name, k, t, s4c_status_name(st), d.message);
                 if (st == S4C_OK) CHECK(sk.n == n && memcmp(out, data, n) == 0);
+                at_sink ak;
+                at_sink_reset(&ak, out, seen, n, 0);
+                atomic_store(&alloc_left, k);
+                st = s4c_ckindex_decode_at(ix, mem_read, &ms, t, at_write, &ak, &d);
+                atomic_store(&alloc_left, -1);
+                CHECK(st == S4C_OK || st == S4C_ERROR_OUT_OF_MEMORY);
+                if (st == S4C_OK) CHECK(atomic_load(&ak.bytes) == n && memcmp(out, data, n) == 0);
             }
         }
         s4c_set_memory_allocator(NULL, NULL);
@@ -709,6 +782,7 @@ static void test_out_of_memory(void) {
         free(comp);
     }
     free(out);
+    free(seen);
     free(data);
 }
 

@@ -118,6 +118,19 @@ check "decompress --threads without an index: one thread (said with -v), same ou
 expect_rc 0 "$S4C" decompress -f -v --threads 2 other.lz4 -o out.bin
 err_has "decoding on 1 thread"
 same out.bin half.bin
+check "decompress --threads to stdout (in order) = plain; a stream damaged past its fingerprint fails, no output left"
+expect_rc 0 sh -c "\"$S4C\" decompress -q --threads 2 p-gzip.gz -o - > stdout.bin"
+same stdout.bin plain.bin
+for z in p-gzip.gz p-zstd.zst; do
+    cp "$z" bad.$z && cp "$z.s4ci" bad.$z.s4ci
+    # damage a stretch in the middle: the index still belongs to the file (size, first bytes)
+    dd if=/dev/zero of=bad.$z bs=1 seek=$(( $(stat -c %s "$z") / 2 )) count=64 conv=notrunc status=none
+    rm -f out.bin
+    expect_rc 1 "$S4C" decompress -q -f --threads 2 bad.$z -o out.bin
+    absent out.bin
+    no_temp_files .
+    rm -f bad.$z bad.$z.s4ci stdout.bin
+done
 check "cat --range still serves S4F2 bodies; cat of an S4F2 body without --range says so"
 "$S4C" encode -o body.s4 half.bin 2>/dev/null
 expect_rc 0 "$S4C" cat --range 100-199 body.s4

@@ -3,8 +3,10 @@
  * (docs/cli.md, "Resumable decoding"):
  *
  * --threads N: with INPUT.s4ci (s4codec build-index) present and belonging
- *   to INPUT, the stream is decoded on N threads (s4c_ckindex_decode_parallel)
- *   into the usual temporary output. Without an index (or from stdin) it falls
+ *   to INPUT, the stream is decoded on N threads into the usual temporary
+ *   output: a new regular file takes each piece at its offset from whichever
+ *   worker decoded it (s4c_ckindex_decode_at, pwrite); stdout or a device in
+ *   order (s4c_ckindex_decode_parallel). Without an index (or from stdin) it falls
  *   back to the ordinary one-thread decode; -v says so on stderr.
  *
  * --checkpoint STATEFILE: the output is written to OUT.s4partial (kept on
@@ -19,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,42 @@ static s4c_status par_write(void *ctx, const void *buf, size_t len) {
     return S4C_OK;
 }
 
+/* A regular output file takes the pieces at their offsets (pwrite) from every
+ * worker: s4c_ckindex_decode_at, no ordering between threads. */
+typedef struct at_sink {
+    cli_output *out;
+    uint64_t csize, usize;
+    pthread_mutex_t mu; /* the progress line and the error */
+    uint64_t written;
+    int err;            /* errno of the first failed pwrite */
+} at_sink;
+
+static s4c_status at_write(void *ctx, uint64_t off, const void *buf, size_t len) {
+    at_sink *s = ctx;
+    const uint8_t *p = buf;
+    while (len) {
+        ssize_t r = pwrite(s->out->fd, p, len, (off_t)off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            pthread_mutex_lock(&s->mu);
+            if (!s->err) s->err = r < 0 ? errno : EIO;
+            pthread_mutex_unlock(&s->mu);
+            return S4C_ERROR_BACKEND;
+        }
+        p += r;
+        off += (uint64_t)r;
+        len -= (size_t)r;
+        pthread_mutex_lock(&s->mu);
+        s->written += (uint64_t)r;
+        uint64_t in = s->usize ? (uint64_t)((double)s->written / (double)s->usize *
+                                            (double)s->csize)
+                               : 0;
+        cli_progress_update(in, s->written);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return S4C_OK;
+}
+
 int cli_decompress_parallel(const cli_stream_args *a, const char *path, cli_input *in) {
     if (!in->size_known || in->is_stdin) {
         if (a->verbose)
@@ -87,12 +126,21 @@ int cli_decompress_parallel(const cli_stream_args *a, const char *path, cli_inpu
         cli_pread_ctx pc = {in->fd, 0, 0};
         s4c_error_detail d;
         memset(&d, 0, sizeof(d));
+        at_sink at = {&out, sink.csize, sink.usize, PTHREAD_MUTEX_INITIALIZER, 0, 0};
         cli_progress_start(in->name, in->size, !a->quiet);
-        s4c_status st =
-            s4c_ckindex_decode_parallel(ix, cli_pread_cb, &pc, a->threads, par_write, &sink, &d);
+        s4c_status st;
+        if (out.via_temp) { /* a new regular file: positional writes */
+            st = s4c_ckindex_decode_at(ix, cli_pread_cb, &pc, a->threads, at_write, &at, &d);
+            out.written = at.written;
+        } else {
+            st = s4c_ckindex_decode_parallel(ix, cli_pread_cb, &pc, a->threads, par_write,
+                                             &sink, &d);
+        }
         cli_progress_clear();
         char text[400];
-        if (sink.rc)
+        if (at.err)
+            rc = cli_error(CLI_EXIT_IO, "%s: write error: %s", out.name, strerror(at.err));
+        else if (sink.rc)
             rc = sink.rc;
         else if (pc.err)
             rc = cli_error(CLI_EXIT_IO, "%s: read error: %s", in->name, strerror(pc.err));
