@@ -13,6 +13,7 @@
  * bytes (documented); a parallel decode that succeeds must give the straight
  * decode's bytes (segment ends are checked).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,28 @@ static int straight_decode(uint32_t kind, const uint8_t *p, size_t n, sink *out)
     return ok;
 }
 
+/* A positional sink; called from several threads (counters under a lock). */
+typedef struct at_sink {
+    uint8_t *p;
+    size_t cap;
+    uint64_t bytes;
+    int outside;
+} at_sink;
+static pthread_mutex_t at_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static s4c_status at_write(void *ctx, uint64_t off, const void *buf, size_t len) {
+    at_sink *k = ctx;
+    pthread_mutex_lock(&at_mu);
+    if (off > k->cap || len > k->cap - off) {
+        k->outside = 1;
+    } else {
+        memcpy(k->p + off, buf, len);
+        k->bytes += len;
+    }
+    pthread_mutex_unlock(&at_mu);
+    return S4C_OK;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -134,6 +157,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             s4c_status si = s4c_ckindex_decode_into(ix, mem_read, &m, t, into, (size_t)usize, &d);
             if (ok && kind != S4C_KIND_CPU_ZSTD) REQUIRE(si == S4C_OK);
             if (si == S4C_OK) REQUIRE(ok && memcmp(into, plain.p, (size_t)usize) == 0);
+            /* decode_at: the same, through positional writes */
+            at_sink as = {into, (size_t)usize, 0, 0};
+            memset(into, 0, (size_t)usize);
+            s4c_status sa = s4c_ckindex_decode_at(ix, mem_read, &m, t, at_write, &as, &d);
+            REQUIRE(!as.outside);
+            if (ok && kind != S4C_KIND_CPU_ZSTD) REQUIRE(sa == S4C_OK);
+            if (sa == S4C_OK)
+                REQUIRE(ok && as.bytes == usize && memcmp(into, plain.p, (size_t)usize) == 0);
             free(into);
         }
         free(par.p);
