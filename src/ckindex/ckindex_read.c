@@ -246,14 +246,25 @@ static s4c_status seg_next(segment *s, uint8_t *dst, size_t cap, size_t *n,
 
 /* ------------------------------------------------------------ random access */
 
+/* The arguments of a read: S4C_OK with *len clamped to the stream's end (0:
+ * nothing to read), or an error. Clears *got and the detail. */
+static s4c_status read_args(const s4c_ckindex *ix, s4c_read_at_fn read, uint64_t offset,
+                            const void *dst, size_t *len, size_t *got, s4c_error_detail *d) {
+    s4c_detail_clear(d);
+    if (got) *got = 0;
+    S4C_RETURN_IF(!ix || !read || !got || (!dst && *len), S4C_ERROR_INVALID_ARGUMENT);
+    if (offset >= ix->uncompressed_size)
+        *len = 0;
+    else if (*len > ix->uncompressed_size - offset)
+        *len = (size_t)(ix->uncompressed_size - offset);
+    return S4C_OK;
+}
+
 s4c_status s4c_ckindex_read(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
                             uint64_t offset, void *dst, size_t len, size_t *got,
                             s4c_error_detail *d) {
-    s4c_detail_clear(d);
-    if (got) *got = 0;
-    S4C_RETURN_IF(!ix || !read || !got || (!dst && len), S4C_ERROR_INVALID_ARGUMENT);
-    if (offset >= ix->uncompressed_size || len == 0) return S4C_OK;
-    if (len > ix->uncompressed_size - offset) len = (size_t)(ix->uncompressed_size - offset);
+    S4C_TRY(read_args(ix, read, offset, dst, &len, got, d));
+    if (len == 0) return S4C_OK;
     size_t i = s4c_cki_find(ix, offset);
     uint8_t head[S4C_FINGERPRINT_BYTES];
     if (ix->slen[i]) S4C_TRY(read_head(ix, read, ctx, head, d));
@@ -466,6 +477,15 @@ static unsigned cpu_count(void) {
     return n > 0 ? (unsigned)n : 1u;
 }
 
+/* The threads to use for `tasks` units of work: 0 = every CPU, at most 256,
+ * never more than the tasks. */
+static unsigned thread_count(unsigned threads, size_t tasks) {
+    if (threads == 0) threads = cpu_count();
+    if (threads > 256) threads = 256;
+    if (threads > tasks) threads = (unsigned)tasks;
+    return threads;
+}
+
 /* One thread: a plain streaming decode from the start, checked at the end. */
 static s4c_status decode_serial(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
                                 s4c_write_fn write, void *wctx, s4c_error_detail *d) {
@@ -490,9 +510,7 @@ s4c_status s4c_ckindex_decode_parallel(const s4c_ckindex *ix, s4c_read_at_fn rea
                                        s4c_error_detail *d) {
     s4c_detail_clear(d);
     S4C_RETURN_IF(!ix || !read || !write, S4C_ERROR_INVALID_ARGUMENT);
-    if (threads == 0) threads = cpu_count();
-    if (threads > 256) threads = 256;
-    if (threads > ix->count) threads = (unsigned)ix->count;
+    threads = thread_count(threads, ix->count);
     if (threads <= 1) return decode_serial(ix, read, ctx, write, wctx, d);
 
     uint8_t head[S4C_FINGERPRINT_BYTES];
@@ -701,9 +719,7 @@ static s4c_status decode_range_into(const s4c_ckindex *ix, s4c_read_at_fn read, 
     p.next_task = s4c_cki_find(ix, lo);
     p.end_task = hi > lo ? s4c_cki_find(ix, hi - 1) + 1 : p.next_task + 1;
     size_t tasks = p.end_task - p.next_task;
-    if (threads == 0) threads = cpu_count();
-    if (threads > 256) threads = 256;
-    if (threads > tasks) threads = (unsigned)tasks;
+    threads = thread_count(threads, tasks);
     uint8_t head[S4C_FINGERPRINT_BYTES];
     int need_head = 0;
     for (size_t t = p.next_task; t < p.end_task && !need_head; t++) need_head = ix->slen[t] != 0;
@@ -746,11 +762,8 @@ s4c_status s4c_ckindex_decode_into(const s4c_ckindex *ix, s4c_read_at_fn read, v
 s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *ix, s4c_read_at_fn read, void *ctx,
                                      uint64_t offset, void *dst, size_t len, unsigned threads,
                                      size_t *got, s4c_error_detail *d) {
-    s4c_detail_clear(d);
-    if (got) *got = 0;
-    S4C_RETURN_IF(!ix || !read || !got || (!dst && len), S4C_ERROR_INVALID_ARGUMENT);
-    if (offset >= ix->uncompressed_size || len == 0) return S4C_OK;
-    if (len > ix->uncompressed_size - offset) len = (size_t)(ix->uncompressed_size - offset);
+    S4C_TRY(read_args(ix, read, offset, dst, &len, got, d));
+    if (len == 0) return S4C_OK;
     S4C_TRY(decode_range_into(ix, read, ctx, threads, offset, offset + len, 0, dst, NULL, NULL,
                               d));
     *got = len;
