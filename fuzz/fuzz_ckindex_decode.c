@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                                    2, &got2, &d);
         REQUIRE(got2 <= sizeof buf2);
         if (st2 == S4C_OK) REQUIRE(got2 == (usize - off < sizeof buf2 ? usize - off : sizeof buf2));
-        else REQUIRE(got2 == 0 && d.message[0] != '\0');
+        else REQUIRE(d.message[0] != '\0'); /* got2: what came before the error */
     }
     uint64_t total = 0;
     st = s4c_ckindex_decode_parallel(ix, mem_read, &stream, 1, count_write, &total, &d);

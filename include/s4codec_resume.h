@@ -193,8 +193,10 @@ S4C_API s4c_status s4c_ckindex_decode_at(const s4c_ckindex *index, s4c_read_at_f
 /**
  * s4c_ckindex_read on `threads` threads (0 = all cores; the calling thread is
  * one of them): the segments the range covers decode in parallel, in place;
- * same clamping, checks and *got as s4c_ckindex_read. Worth it for reads that
- * span several entries; one segment runs on the calling thread alone.
+ * same clamping as s4c_ckindex_read, *got the length read (on failure no more
+ * than what came before the error). A read inside one segment is
+ * s4c_ckindex_read itself. A read across entries checks each segment it
+ * crosses at the next entry (s4c_ckindex_read decodes through them).
  */
 S4C_API s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *index, s4c_read_at_fn read,
                                              void *ctx, uint64_t offset, void *dst, size_t len,

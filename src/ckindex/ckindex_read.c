@@ -764,6 +764,10 @@ s4c_status s4c_ckindex_read_parallel(const s4c_ckindex *ix, s4c_read_at_fn read,
                                      size_t *got, s4c_error_detail *d) {
     S4C_TRY(read_args(ix, read, offset, dst, &len, got, d));
     if (len == 0) return S4C_OK;
+    /* Inside one segment there is nothing to share out: the serial read,
+     * which reads the input in 256 KiB steps and stops at the range's end. */
+    if (s4c_cki_find(ix, offset) == s4c_cki_find(ix, offset + len - 1))
+        return s4c_ckindex_read(ix, read, ctx, offset, dst, len, got, d);
     S4C_TRY(decode_range_into(ix, read, ctx, threads, offset, offset + len, 0, dst, NULL, NULL,
                               d));
     *got = len;
