@@ -62,6 +62,17 @@ for form in $FORMS; do
     same out.log plain.bin
     expect_rc 1 "$S4C" cat "$f" --offset "$SIZE"
     err_has "past the end"
+    check "$name: cat --threads 2/0 (segments decoded in parallel): the same bytes"
+    expect_rc 0 "$S4C" cat --threads 2 "$f"
+    same out.log plain.bin
+    expect_rc 0 "$S4C" cat -v --threads 0 "$f" --offset 1234567 --length 3M
+    cut_plain 1234567 $((3 * MiB)) > want.bin
+    same out.log want.bin
+    err_has "checkpoint index"
+    expect_rc 0 "$S4C" cat --threads 2 "$f" --offset $((SIZE - 10)) --length 100
+    cut_plain $((SIZE - 10)) 10 > want.bin
+    same out.log want.bin
+    expect_rc 2 "$S4C" cat --threads x "$f"
     check "$name: decompress --threads 1/2/4 = plain"
     for t in 1 2 4; do
         expect_rc 0 "$S4C" decompress -q -f -v --threads $t "$f" -o out.bin
